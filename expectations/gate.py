@@ -1,0 +1,147 @@
+"""Validation gate: run a table's suite on a batch, split good rows from rejected ones.
+
+Suites are Great Expectations 1.x suites stored as JSON beside this module,
+one per table. Each expectation's `meta.scope` says what a failure means:
+- `row`: the failing rows are quarantined with the expectation's name; the
+  rest of the batch is written;
+- `batch`: nothing of the batch is written and the run is marked failed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+SUITE_DIR = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """One expectation's result on one batch."""
+
+    name: str  # type(column), e.g. expect_column_values_to_not_be_null(url)
+    scope: str
+    success: bool
+    unexpected_count: int
+    element_count: int
+    observed: str | None
+    failed_rows: tuple[int, ...] = ()  # positions in the validated frame
+
+
+@dataclass
+class GateResult:
+    """What the gate decided for one table's batch."""
+
+    table: str
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    rejected: dict[int, list[str]] = field(
+        default_factory=dict
+    )  # row position -> failed expectations
+
+    @property
+    def batch_failures(self) -> list[str]:
+        """Failed batch-level expectations, as 'table: name (observed ...)'."""
+        return [
+            f"{self.table}: {o.name} failed (observed {o.observed})"
+            for o in self.outcomes
+            if not o.success and o.scope == "batch"
+        ]
+
+
+def _name(config: dict[str, Any]) -> str:
+    kw = config.get("kwargs", {})
+    target = kw.get("column") or (
+        kw.get("column_A") and f"{kw.get('column_A')},{kw.get('column_B')}"
+    )
+    if not target and kw.get("column_list"):
+        target = ",".join(kw["column_list"])
+    return f"{config['type']}({target})" if target else str(config["type"])
+
+
+def load_suite_json(table: str) -> dict[str, Any]:
+    """The stored suite of a table, as a dict."""
+    path = SUITE_DIR / f"{table}.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"no expectation suite for table {table!r} at {path}") from exc
+    return data
+
+
+class Gate:
+    """An ephemeral Great Expectations context with our suites loaded; validates DataFrames."""
+
+    def __init__(self, tables: list[str] | None = None) -> None:
+        import great_expectations as gx
+        from great_expectations.core import ExpectationSuite
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        self._ctx = gx.get_context(mode="ephemeral")
+        # GX draws progress bars on every validation unless told not to (STACK.md gotcha 7)
+        self._ctx.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+        self._batch_def = (
+            self._ctx.data_sources.add_pandas("newslake")
+            .add_dataframe_asset("batch")
+            .add_batch_definition_whole_dataframe("whole")
+        )
+        self.suites: dict[str, Any] = {}
+        self.meta: dict[str, list[dict[str, Any]]] = {}
+        names = tables or sorted(p.stem for p in SUITE_DIR.glob("*.json"))
+        for table in names:
+            data = load_suite_json(table)
+            suite = ExpectationSuite(**{**data, "id": None})
+            # a suite that silently lost expectations would pass anything (STACK.md gotcha 8)
+            if len(suite.expectations) != len(data["expectations"]):
+                raise RuntimeError(
+                    f"suite {table}: loaded {len(suite.expectations)} of {len(data['expectations'])} expectations"
+                )
+            self.suites[table] = self._ctx.suites.add(suite)
+            self.meta[table] = data["expectations"]
+
+    def validate(self, table: str, frame: pd.DataFrame) -> GateResult:
+        """Validate a frame (RangeIndex) against the table's suite."""
+        frame = frame.reset_index(drop=True)
+        batch = self._batch_def.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(self.suites[table], result_format={"result_format": "COMPLETE"})
+        gate = GateResult(table)
+        configs = {_name(e): e for e in self.meta[table]}
+        for r in result.results:
+            cfg = r.expectation_config
+            config = {"type": cfg.type, "kwargs": dict(cfg.kwargs)}
+            name = _name(config)
+            meta = configs.get(name, {}).get("meta", {})
+            scope = meta.get(
+                "scope", "row" if "unexpected_index_list" in (r.result or {}) else "batch"
+            )
+            res = r.result or {}
+            raised = bool((r.exception_info or {}).get("raised_exception"))
+            failed_rows = tuple(
+                int(i) for i in res.get("unexpected_index_list") or () if isinstance(i, int)
+            )
+            observed = res.get("observed_value")
+            if raised:
+                scope = "batch"
+                observed = (r.exception_info or {}).get("exception_message")
+            outcome = ExpectationOutcome(
+                name=name,
+                scope=scope,
+                success=bool(r.success),
+                unexpected_count=int(res.get("unexpected_count") or 0),
+                element_count=int(res.get("element_count") or len(frame)),
+                observed=json.dumps(observed, default=str) if observed is not None else None,
+                failed_rows=failed_rows if scope == "row" else (),
+            )
+            gate.outcomes.append(outcome)
+            if not outcome.success and scope == "row":
+                for i in failed_rows:
+                    gate.rejected.setdefault(i, []).append(name)
+        return gate

@@ -1,0 +1,60 @@
+"""Adapter for local inputs: folders of .txt/.html/.jsonl files and JSONL dumps (disk reads only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from transforms.records import Failure, RawDoc
+from transforms.sources import doc_from_file, doc_from_jsonl_line, kind_of
+
+log = logging.getLogger(__name__)
+
+
+def list_files(root: Path) -> list[Path]:
+    """Supported input files under root, in a stable order (hidden files skipped)."""
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise FileNotFoundError(f"input folder {root} does not exist")
+    files = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if kind_of(path.name) is None:
+            log.info("skipping %s: not a .txt, .html or .jsonl file", rel)
+            continue
+        files.append(path)
+    return files
+
+
+def read_jsonl(
+    source: str, path: Path, origin: str, fetched_at: dt.datetime
+) -> Iterator[RawDoc | Failure]:
+    """One RawDoc or Failure per line of a JSONL file, streamed."""
+    opener = __import__("gzip").open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                yield doc_from_jsonl_line(
+                    source, f"{origin}:{number}", line.rstrip(b"\r\n"), fetched_at
+                )
+
+
+def read_folder(source: str, root: Path, fetched_at: dt.datetime) -> Iterator[RawDoc | Failure]:
+    """Every document of a folder (or a single file), streamed."""
+    base = root if root.is_dir() else root.parent
+    for path in list_files(root):
+        origin = str(path.relative_to(base))
+        if kind_of(path.name) == "jsonl":
+            yield from read_jsonl(source, path, origin, fetched_at)
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Failure(source, origin, "read", f"{origin}: cannot read ({exc.strerror or exc})")
+            continue
+        yield doc_from_file(source, origin, data, fetched_at)

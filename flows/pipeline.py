@@ -1,0 +1,388 @@
+"""The batch pipeline every flow shares: documents in, validated rows in the lake out.
+
+    documents ─▶ extract (workers) ─▶ article rows, skip unchanged ─▶ NLP (workers)
+              ─▶ mention/quote/raw rows ─▶ validation gate ─▶ lake merge
+
+Batches are bounded (settings.batch_size), so memory does not grow with the
+input; NLP of batch k+1 overlaps the validation and writing of batch k.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from expectations.gate import Gate
+from flows.lake import Lake
+from flows.workers import NlpRuntime
+from transforms.checks import DERIVED, article_checks, mention_checks, quote_checks
+from transforms.ids import sha_hex
+from transforms.records import Extracted, Failure, RawDoc
+from transforms.schemas import (
+    ArticleRow,
+    MentionRow,
+    QuarantineRow,
+    QuoteRow,
+    RawRow,
+    ValidationRow,
+    rows_to_columns,
+    to_arrow,
+)
+from transforms.tables import (
+    Analysis,
+    RunInfo,
+    article_row,
+    failure_row,
+    mention_rows,
+    quote_rows,
+    raw_row,
+    rejected_row,
+)
+
+log = logging.getLogger("newslake")
+
+CONTENT_TABLES = ("articles", "mentions", "quotes", "raw")
+
+
+@dataclass
+class Counts:
+    """What a run did, per source and in total."""
+
+    inputs: int = 0
+    written: Counter[str] = field(default_factory=Counter)  # table -> rows
+    quarantined: int = 0
+    skipped: int = 0
+    failed: int = 0
+    batch_failures: list[str] = field(default_factory=list)
+    per_source: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    validation: Counter[str] = field(default_factory=Counter)  # passed / failed expectations
+
+    def merge(self, other: Counts) -> None:
+        """Add another Counts into this one."""
+        self.inputs += other.inputs
+        self.written.update(other.written)
+        self.quarantined += other.quarantined
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.batch_failures += other.batch_failures
+        for src, c in other.per_source.items():
+            self.per_source[src].update(c)
+        self.validation.update(other.validation)
+
+
+@dataclass
+class KnownArticles:
+    """Articles already in the lake: id -> (partition date, text hash); text hash -> first id."""
+
+    dates: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by_hash: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, lake: Lake) -> KnownArticles:
+        """Read the id, hash and date columns of the articles table."""
+        table = lake.read_arrow("articles", columns=["article_id", "text_sha256", "date"])
+        known = cls()
+        for aid, sha, date in zip(
+            table.column("article_id").to_pylist(),
+            table.column("text_sha256").to_pylist(),
+            table.column("date").to_pylist(),
+            strict=True,
+        ):
+            known.dates[aid] = (date, sha)
+            known.by_hash.setdefault(sha, aid)
+        return known
+
+
+@dataclass
+class Prepared:
+    """A batch after extraction, before NLP."""
+
+    number: int
+    articles: list[ArticleRow]
+    raws: list[RawRow]
+    replaced: dict[str, str]  # article_id -> partition whose old derived rows must go
+    failures: list[Failure]
+    counts: Counts
+
+
+@dataclass
+class BatchContext:
+    """Everything the batch steps share within a run."""
+
+    lake: Lake
+    runtime: NlpRuntime
+    gate: Gate
+    run: RunInfo
+    known: KnownArticles
+    force: bool = False  # reprocess: rewrite articles even when their text is unchanged
+    batch_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of at most `size` items, lazily."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
+    """Extract a batch and build its article and raw rows; unchanged known articles are skipped."""
+    counts = Counts(inputs=len(items))
+    docs = [d for d in items if isinstance(d, RawDoc)]
+    failures = [d for d in items if isinstance(d, Failure)]
+    for f in failures:
+        counts.per_source[f.source]["failed"] += 1
+    for d in docs:
+        counts.per_source[d.source]["fetched"] += 1
+    for f in failures:
+        counts.per_source[f.source]["discovered"] += 1
+    for d in docs:
+        counts.per_source[d.source]["discovered"] += 1
+    articles: list[ArticleRow] = []
+    raws: list[RawRow] = []
+    replaced: dict[str, str] = {}
+    seen: set[str] = set()
+    for doc, result in zip(docs, ctx.runtime.extract(docs), strict=True):
+        if isinstance(result, Failure):
+            failures.append(result)
+            counts.per_source[doc.source]["failed"] += 1
+            continue
+        row = article_row(doc, result, ctx.run)
+        counts.per_source[doc.source]["extracted"] += 1
+        if row.article_id in seen:
+            counts.skipped += 1
+            counts.per_source[doc.source]["skipped"] += 1
+            continue
+        seen.add(row.article_id)
+        old = ctx.known.dates.get(row.article_id)
+        if old is not None:
+            old_date, old_sha = old
+            if old_sha == row.text_sha256 and not ctx.force:
+                counts.skipped += 1
+                counts.per_source[doc.source]["skipped"] += 1
+                continue
+            # an article keeps its partition for good
+            row = _with(row, date=old_date)
+            replaced[row.article_id] = old_date
+        first = ctx.known.by_hash.get(row.text_sha256)
+        if first is not None and first != row.article_id:
+            row = _with(row, duplicate_of=first)
+        else:
+            ctx.known.by_hash.setdefault(row.text_sha256, row.article_id)
+        ctx.known.dates[row.article_id] = (row.date, row.text_sha256)
+        articles.append(row)
+        raws.append(raw_row(doc, row.article_id, row.date, result.encoding))
+    return Prepared(next(ctx.batch_numbers), articles, raws, replaced, failures, counts)
+
+
+def _with(row: ArticleRow, **changes: Any) -> ArticleRow:
+    from dataclasses import replace
+
+    return replace(row, **changes)
+
+
+def _frame(table: str, rows: list[Any]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows_to_columns(table, rows))
+    return frame
+
+
+def _json_row(row: Any) -> str:
+    from dataclasses import asdict
+
+    data = asdict(row)
+    data.pop("body", None)  # raw bytes stay in the raw table
+    return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
+
+
+def finish_batch(
+    ctx: BatchContext, prep: Prepared, analyses: list[Analysis], now: dt.datetime
+) -> Counts:
+    """Build derived rows, validate every table of the batch, write what passed."""
+    counts = prep.counts
+    run = ctx.run
+    quarantine: list[QuarantineRow] = [failure_row(f, run, now) for f in prep.failures]
+    articles = prep.articles
+    mentions: list[MentionRow] = []
+    quotes: list[QuoteRow] = []
+    for art, analysis in zip(articles, analyses, strict=True):
+        mentions += mention_rows(art, analysis.mentions)
+        quotes += quote_rows(art, analysis.quotes)
+
+    validations: list[ValidationRow] = []
+    partition = f"batch-{prep.number}"
+
+    def gate(table: str, rows: list[Any], checks: dict[str, list[bool]] | None = None) -> list[Any]:
+        if not rows:
+            return rows
+        frame = _frame(table, rows)
+        for name, values in (checks or {}).items():
+            frame[name] = values
+        result = ctx.gate.validate(table, frame)
+        for o in result.outcomes:
+            counts.validation["passed" if o.success else "failed"] += 1
+            validations.append(
+                ValidationRow(
+                    validation_id=sha_hex(run.run_id, table, partition, o.name),
+                    run_id=run.run_id,
+                    table=table,
+                    partition=partition,
+                    expectation=o.name,
+                    success=o.success,
+                    unexpected_count=o.unexpected_count,
+                    element_count=o.element_count,
+                    observed=o.observed,
+                    validated_at=now,
+                    date=run.run_date.isoformat(),
+                )
+            )
+        counts.batch_failures += result.batch_failures
+        if not result.rejected:
+            return rows
+        keep = []
+        for i, row in enumerate(rows):
+            failed = result.rejected.get(i)
+            if failed is None:
+                keep.append(row)
+                continue
+            key = "|".join(str(getattr(row, k)) for k in _key_of(table))
+            art = getattr(row, "article_id", None)
+            quarantine.append(
+                rejected_row(
+                    table,
+                    key,
+                    _json_row(row),
+                    failed,
+                    getattr(row, "source", "") or "",
+                    getattr(row, "origin", art or "") or "",
+                    row.date,
+                    run,
+                    now,
+                )
+            )
+        return keep
+
+    texts = {a.article_id: a.text for a in articles}
+    good_articles = gate("articles", articles, article_checks([_asmap(a) for a in articles]))
+    good_ids = {a.article_id for a in good_articles}
+    # rows of a quarantined article go with it: no orphans in the lake
+    mentions = [m for m in mentions if m.article_id in good_ids]
+    quotes = [q for q in quotes if q.article_id in good_ids]
+    mentions = gate("mentions", mentions, mention_checks([_asmap(m) for m in mentions], texts))
+    quotes = gate("quotes", quotes, quote_checks([_asmap(q) for q in quotes], texts))
+    raws = gate("raw", prep.raws)
+    quarantine = gate("quarantine", quarantine)
+
+    if counts.batch_failures:
+        # a batch-level failure writes nothing of the batch but its quarantine and results
+        log.error("batch %s not written: %s", prep.number, "; ".join(counts.batch_failures))
+        quarantine += [
+            rejected_row(
+                "articles",
+                a.article_id,
+                _json_row(a),
+                ["batch failed"],
+                a.source,
+                a.origin,
+                a.date,
+                run,
+                now,
+            )
+            for a in articles
+        ]
+        good_articles, mentions, quotes, raws = [], [], [], []
+
+    for aid, date in prep.replaced.items():
+        if aid in good_ids and not counts.batch_failures:
+            for table in ("mentions", "quotes"):
+                ctx.lake.delete_rows(table, date, "article_id", [aid])
+    for table, rows in (
+        ("articles", good_articles),
+        ("mentions", mentions),
+        ("quotes", quotes),
+        ("raw", raws),
+    ):
+        if rows:
+            ctx.lake.write(table, to_arrow(table, rows))
+            counts.written[table] += len(rows)
+    if quarantine:
+        ctx.lake.write("quarantine", to_arrow("quarantine", quarantine))
+    if validations:
+        ctx.lake.write("validations", to_arrow("validations", validations))
+    counts.quarantined += len(quarantine)
+    counts.failed += len(prep.failures)
+    by_article_source = {a.article_id: a.source for a in articles}
+    for a in good_articles:
+        counts.per_source[a.source]["written"] += 1
+    for q in quarantine:
+        src = by_article_source.get(q.origin, q.source)
+        counts.per_source[src]["quarantined"] += 1
+    return counts
+
+
+def _key_of(table: str) -> tuple[str, ...]:
+    from transforms.schemas import TABLES
+
+    return TABLES[table].key
+
+
+def _asmap(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in row.__dataclass_fields__}
+
+
+def process(
+    ctx: BatchContext,
+    items: Iterable[RawDoc | Failure],
+    batch_size: int,
+    now: dt.datetime,
+    submit: Any = None,
+) -> Counts:
+    """Run the whole pipeline over a stream of documents, batch by batch.
+
+    `submit(fn, *args)` runs a step and returns an object with `.result()`; the
+    flows pass Prefect task submission, so each batch step is a task run.
+    """
+    total = Counts()
+
+    def run_now(fn: Any, *args: Any) -> Any:
+        class Done:
+            def __init__(self, value: Any) -> None:
+                self.value = value
+
+            def result(self) -> Any:
+                return self.value
+
+        return Done(fn(*args))
+
+    submit = submit or run_now
+    pending: tuple[Prepared, Any] | None = None
+    for chunk in batched(items, batch_size):
+        prep = submit(prepare_batch, ctx, chunk).result()
+        future = submit(analyze_texts, ctx, [a.text for a in prep.articles])
+        if pending is not None:
+            total.merge(submit(finish_batch, ctx, pending[0], pending[1].result(), now).result())
+        pending = (prep, future)
+    if pending is not None:
+        total.merge(submit(finish_batch, ctx, pending[0], pending[1].result(), now).result())
+    return total
+
+
+def analyze_texts(ctx: BatchContext, texts: list[str]) -> list[Analysis]:
+    """NLP of a batch's texts on the run's workers."""
+    return ctx.runtime.analyze(texts)
+
+
+def empty_arrow(table: str) -> pa.Table:
+    """An empty table with the schema (for tests and readers)."""
+    return to_arrow(table, [])
+
+
+__all__ = ["DERIVED", "BatchContext", "Counts", "Extracted", "KnownArticles", "process"]

@@ -1,0 +1,143 @@
+"""Run bookkeeping shared by the flows: ids, versions, the runs and coverage rows, the summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flows.lake import Lake
+from flows.pipeline import Counts
+from transforms.schemas import RunRow, to_arrow
+from transforms.tables import RunInfo, coverage_row
+
+PIPELINE_VERSION = "0.1.0"
+SUMMARY_TABLES = ("articles", "mentions", "quotes", "raw")
+
+
+def now_utc() -> dt.datetime:
+    """The clock, read by flows only (microsecond precision, UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def current_run_id() -> str:
+    """The Prefect flow-run id when inside a flow run, else a fresh uuid."""
+    try:
+        from prefect.runtime import flow_run
+
+        run_id = flow_run.id
+    except Exception:
+        run_id = None
+    return str(run_id) if run_id else str(uuid.uuid4())
+
+
+def versions(model: str) -> dict[str, str]:
+    """Versions recorded with every run."""
+    try:
+        model_version = importlib.metadata.version(model)
+    except importlib.metadata.PackageNotFoundError:
+        model_version = "unknown"
+    return {
+        "pipeline": PIPELINE_VERSION,
+        "spacy": importlib.metadata.version("spacy"),
+        "model": f"{model}-{model_version}",
+    }
+
+
+@dataclass
+class RunSummary:
+    """What a run wrote, for the CLI, the artifact and the runs table."""
+
+    run_id: str
+    flow: str
+    run_date: str
+    status: str
+    message: str
+    lake: str
+    inputs: int
+    written: dict[str, int]
+    quarantined: int
+    skipped: int
+    failed: int
+    batch_failures: list[str] = field(default_factory=list)
+    per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    validation: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def decide_status(counts: Counts, max_quarantine_rate: float) -> tuple[str, str]:
+    """completed or failed, and why."""
+    if counts.batch_failures:
+        return "failed", "batch validation failed: " + "; ".join(counts.batch_failures[:5])
+    rate = counts.quarantined / counts.inputs if counts.inputs else 0.0
+    if counts.inputs >= 10 and rate > max_quarantine_rate:
+        return "failed", f"quarantine rate {rate:.0%} exceeds {max_quarantine_rate:.0%}"
+    written = counts.written.get("articles", 0)
+    return (
+        "completed",
+        f"{written} articles written, {counts.skipped} unchanged, {counts.quarantined} quarantined",
+    )
+
+
+def record_run(
+    lake: Lake,
+    run: RunInfo,
+    flow: str,
+    parameters: dict[str, Any],
+    counts: Counts,
+    status: str,
+    message: str,
+    model: str,
+    finished: dt.datetime,
+) -> RunSummary:
+    """Write the coverage rows and the runs row; return the summary."""
+    day = run.run_date.isoformat()
+    coverage = [
+        coverage_row(src, day, run, dict(c)) for src, c in sorted(counts.per_source.items())
+    ]
+    if coverage:
+        lake.write("coverage", to_arrow("coverage", coverage))
+    v = versions(model)
+    row = RunRow(
+        run_id=run.run_id,
+        flow=flow,
+        parameters=json.dumps(parameters, default=str, sort_keys=True),
+        started_at=run.started_at,
+        finished_at=finished,
+        status=status,
+        message=message,
+        inputs=counts.inputs,
+        articles=counts.written.get("articles", 0),
+        mentions=counts.written.get("mentions", 0),
+        quotes=counts.written.get("quotes", 0),
+        quarantined=counts.quarantined,
+        skipped=counts.skipped,
+        validation=json.dumps(dict(counts.validation), sort_keys=True),
+        pipeline_version=v["pipeline"],
+        spacy_version=v["spacy"],
+        model=v["model"],
+        date=day,
+    )
+    lake.write("runs", to_arrow("runs", [row]))
+    return RunSummary(
+        run_id=run.run_id,
+        flow=flow,
+        run_date=day,
+        status=status,
+        message=message,
+        lake=lake.root,
+        inputs=counts.inputs,
+        written={t: counts.written.get(t, 0) for t in SUMMARY_TABLES},
+        quarantined=counts.quarantined,
+        skipped=counts.skipped,
+        failed=counts.failed,
+        batch_failures=counts.batch_failures,
+        per_source={k: dict(v) for k, v in counts.per_source.items()},
+        validation=dict(counts.validation),
+    )

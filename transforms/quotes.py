@@ -1,0 +1,789 @@
+"""Who said what: direct, partial and indirect quotes with their speakers.
+
+The mechanism, in order of trust:
+1. Quotation-mark spans are found on the text (`quotemarks`).
+2. A span's cue is the nearest speech verb above it in the dependency tree;
+   failing that, a cue clause right next to it ("…,” he said" / "X said: “…");
+   failing that, the speaker of the previous quote or of a cue in the previous
+   sentence (a quote paragraph that follows "X said:").
+3. The cue's subject is the speaker; names resolve to the fullest name in the
+   article, pronouns and role nouns ("the minister") to the person or
+   organisation they refer to (`Coreference`).
+4. Reported speech: a speech or cognition verb outside quotation marks with a
+   clausal complement, or "according to X".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from transforms.cues import (
+    CUE_NOUNS,
+    HONORIFICS_FEMALE,
+    HONORIFICS_MALE,
+    ORG_ROLE_NOUNS,
+    PERSON_ROLE_NOUNS,
+    PHRASAL_CUES,
+    SPEAKER_PRONOUNS,
+    TITLE_INTRODUCERS,
+    TITLE_WORDS,
+    is_cue_lemma,
+    is_indirect_cue_lemma,
+)
+from transforms.entities import EntityMention
+from transforms.names import gender_of_first_name
+from transforms.quotemarks import MarkSpan, find_mark_spans, paragraphs
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quote with its speaker, as character offsets into the Doc text."""
+
+    start: int
+    end: int
+    quote_type: str  # direct, partial, indirect
+    attribution: str  # explicit, pronoun, role, inferred, none
+    confidence: float
+    sentence_index: int
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_name: str | None = None
+    speaker_key: str | None = None
+    speaker_role: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    group_start: int | None = None  # start of the first part of a split or multi-paragraph quote
+
+
+@dataclass(slots=True)
+class Speaker:
+    """A speaker mention and what it resolves to."""
+
+    start_tok: int
+    end_tok: int
+    name: str | None
+    key: str | None
+    role: str | None
+    attribution: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class _Cluster:
+    key: str
+    name: str
+    label: str
+    mentions: list[int] = field(default_factory=list)  # token index of each mention's head
+    subject_mentions: set[int] = field(default_factory=set)
+    gender_votes: Counter[str] = field(default_factory=Counter)
+    roles: list[str] = field(default_factory=list)
+
+
+class Coreference:
+    """Resolves pronouns and role nouns to entity clusters of one article.
+
+    Agreement (gender, number, person vs organisation) filters the candidates;
+    salience ranks them: recency in sentences, being a grammatical subject,
+    being the last speaker, and how often the article names them.
+    """
+
+    def __init__(self, doc: Any, mentions: list[EntityMention], sent_of: list[int]) -> None:
+        self.doc = doc
+        self.sent_of = sent_of
+        self.clusters: dict[str, _Cluster] = {}
+        self.mention_at: dict[int, str] = {}  # token index -> cluster key
+        self.timeline: list[tuple[int, str]] = []  # (token index of head, key), in text order
+        for m in mentions:
+            if m.label not in SPEAKER_LABELS:
+                continue
+            c = self.clusters.setdefault(
+                m.entity_key, _Cluster(m.entity_key, m.canonical_name, m.label)
+            )
+            head = m.end - 1
+            c.mentions.append(head)
+            for i in range(m.start, m.end):
+                self.mention_at[i] = m.entity_key
+            self.timeline.append((head, m.entity_key))
+            root = doc[m.start : m.end].root
+            if root.dep_ in SUBJECT_DEPS:
+                c.subject_mentions.add(head)
+            if m.label == "PERSON":
+                self._collect_person_evidence(c, m)
+        self.timeline.sort()
+        self._timeline_heads = [t for t, _ in self.timeline]
+        self._vote_pronoun_genders()
+
+    def _collect_person_evidence(self, c: _Cluster, m: EntityMention) -> None:
+        doc = self.doc
+        first = c.name.split()[0]
+        prior = gender_of_first_name(first) if len(c.name.split()) > 1 else None
+        if prior and not c.gender_votes:
+            c.gender_votes[prior] += 1
+        if m.start > 0:
+            prev = doc[m.start - 1].lower_
+            if prev in HONORIFICS_MALE:
+                c.gender_votes["m"] += 3
+            elif prev in HONORIFICS_FEMALE:
+                c.gender_votes["f"] += 3
+        role = role_of(doc, m)
+        if role:
+            c.roles.append(role)
+
+    def _vote_pronoun_genders(self) -> None:
+        """A he/she right after a sentence naming exactly one person is evidence of gender."""
+        by_sentence: dict[int, set[str]] = defaultdict(set)
+        for head, key in self.timeline:
+            if self.clusters[key].label == "PERSON":
+                by_sentence[self.sent_of[head]].add(key)
+        for tok in self.doc:
+            g = SPEAKER_PRONOUNS.get(tok.lower_)
+            if g not in ("m", "f"):
+                continue
+            s = self.sent_of[tok.i]
+            near = by_sentence.get(s, set()) | by_sentence.get(s - 1, set())
+            if len(near) == 1:
+                self.clusters[next(iter(near))].gender_votes[g] += 1
+
+    def gender(self, key: str) -> str | None:
+        """'m', 'f' or None when the evidence is absent or split."""
+        votes = self.clusters[key].gender_votes
+        if not votes:
+            return None
+        (g, n), *rest = [*votes.most_common(2), ("", 0)]
+        return g if n > rest[0][1] else None
+
+    def _candidates_before(self, tok_i: int, max_sentences: int) -> list[tuple[int, str]]:
+        hi = bisect_right(self._timeline_heads, tok_i - 1)
+        s = self.sent_of[tok_i]
+        out = []
+        for head, key in reversed(self.timeline[:hi]):
+            if s - self.sent_of[head] > max_sentences:
+                break
+            out.append((head, key))
+        return out
+
+    def resolve_pronoun(self, tok_i: int, last_speaker: str | None) -> tuple[str, float] | None:
+        """Cluster key and confidence for the pronoun at token tok_i."""
+        kind = SPEAKER_PRONOUNS.get(self.doc[tok_i].lower_)
+        if kind is None or kind == "s":
+            return None
+        want = {
+            "m": {"PERSON"},
+            "f": {"PERSON"},
+            "p": {"ORG", "GPE", "NORP", "PERSON"},
+            "n": {"ORG", "GPE"},
+        }[kind]
+        scores: dict[str, float] = {}
+        s = self.sent_of[tok_i]
+        freq = Counter(key for _, key in self.timeline)
+        for head, key in self._candidates_before(tok_i, 6):
+            c = self.clusters[key]
+            if c.label not in want:
+                continue
+            if kind in ("m", "f"):
+                g = self.gender(key)
+                if g is not None and g != kind:
+                    continue
+            if kind == "p" and c.label == "PERSON":
+                continue  # "they" for one named person is rare in news; prefer organisations
+            dist = s - self.sent_of[head]
+            score = 3.0 - dist * 0.9
+            if head in c.subject_mentions:
+                score += 1.2
+            if key == last_speaker:
+                score += 1.0
+            score += 0.25 * math.log1p(freq[key])
+            scores[key] = max(scores.get(key, -99.0), score)
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        best_key, best = ranked[0]
+        margin = best - ranked[1][1] if len(ranked) > 1 else 3.0
+        confidence = max(0.4, min(0.9, 0.55 + margin * 0.12))
+        return best_key, confidence
+
+    def resolve_role(self, head_i: int, last_speaker: str | None) -> tuple[str, float] | None:
+        """Cluster for a definite role noun ('the minister', 'the company')."""
+        head = self.doc[head_i]
+        lemma = head.lemma_.lower()
+        phrase = " ".join(t.lower_ for t in head.subtree if not t.is_punct)
+        if lemma in ORG_ROLE_NOUNS and lemma not in PERSON_ROLE_NOUNS:
+            for _head, key in self._candidates_before(head_i, 12):
+                if self.clusters[key].label == "ORG":
+                    return key, 0.6
+            return None
+        best: tuple[str, float] | None = None
+        for _head, key in self._candidates_before(head_i, 30):
+            c = self.clusters[key]
+            if c.label != "PERSON":
+                continue
+            roles = " ".join(c.roles).lower()
+            if lemma in roles.split() or (roles and phrase.replace("the ", "") in roles):
+                return key, 0.75
+            if best is None and key == last_speaker and lemma in PERSON_ROLE_NOUNS:
+                best = (key, 0.5)
+        return best
+
+
+def role_of(doc: Any, m: EntityMention) -> str | None:
+    """Role words next to a person's name: 'NATO Secretary General' Mark Rutte, or an apposition."""
+    i = m.start
+    while i > 0:
+        t = doc[i - 1]
+        if t.dep_ in ("compound", "amod", "nmod", "poss", "case") and i <= t.head.i < m.end:
+            i -= 1
+        else:
+            break
+    words = [t.text for t in doc[i : m.start] if t.text not in ("'s", "\u2019s")]
+    if words and any(
+        w.lower().rstrip(".") in TITLE_WORDS or w.lower() in PERSON_ROLE_NOUNS for w in words
+    ):
+        return " ".join(words)
+    root = doc[m.start : m.end].root
+    for child in root.children:
+        if child.dep_ == "appos":
+            sub = doc[child.left_edge.i : child.right_edge.i + 1]
+            if len(sub) <= 12:
+                return str(sub.text).strip(" ,")
+    return None
+
+
+class QuoteFinder:
+    """Finds the quotes of one parsed, entity-resolved Doc."""
+
+    def __init__(self, doc: Any, mentions: list[EntityMention]) -> None:
+        self.doc = doc
+        self.text: str = doc.text
+        self.mentions = mentions
+        self.sent_of = [0] * len(doc)
+        self.sent_bounds: list[tuple[int, int]] = []
+        for n, sent in enumerate(doc.sents):
+            self.sent_bounds.append((sent.start, sent.end))
+            for i in range(sent.start, sent.end):
+                self.sent_of[i] = n
+        self.coref = Coreference(doc, mentions, self.sent_of)
+        self.entity_at: dict[int, EntityMention] = {}
+        for m in mentions:
+            for i in range(m.start, m.end):
+                self.entity_at[i] = m
+        self.marks = find_mark_spans(self.text)
+        self.in_quote = [False] * len(doc)
+        self.quote_of_token: dict[int, int] = {}
+        for n, span in enumerate(self.marks):
+            for tok in self._tokens_in(span.open_at, span.close_at + 1):
+                self.in_quote[tok.i] = True
+                self.quote_of_token[tok.i] = n
+        self.paras = paragraphs(self.text)
+        self._para_starts = [p[0] for p in self.paras]
+        self.last_speaker: str | None = None
+
+    # -- helpers ----------------------------------------------------------
+    def _tokens_in(self, start: int, end: int) -> list[Any]:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return list(span) if span is not None else []
+
+    def _para_of(self, char: int) -> int:
+        return max(0, bisect_right(self._para_starts, char) - 1)
+
+    def _is_cue(self, tok: Any, indirect: bool = False) -> bool:
+        if tok.pos_ not in ("VERB", "AUX") and not (
+            tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and tok.tag_ == "VBZ"
+        ):
+            return False
+        lemma = tok.lemma_.lower()
+        if any((lemma, c.lower_) in PHRASAL_CUES for c in tok.children if c.dep_ == "prt"):
+            return True
+        return is_indirect_cue_lemma(lemma) if indirect else is_cue_lemma(lemma)
+
+    def _according_to(self, tok: Any) -> Any | None:
+        """The X of 'according to X' among tok's children."""
+        for child in tok.children:
+            if child.lower_ == "according" and child.dep_ in ("prep", "advcl", "advmod"):
+                for gc in child.children:
+                    if gc.lower_ == "to":
+                        for obj in gc.children:
+                            if obj.dep_ == "pobj":
+                                return obj
+        return None
+
+    def _subject(self, verb: Any) -> Any | None:
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS and not self.in_quote[child.i]:
+                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return verb.head
+                if child.lower_ == "it" and any(c.dep_ == "auxpass" for c in verb.children):
+                    continue  # "it was said": no speaker
+                return child
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
+            return self._subject(verb.head)
+        if verb.dep_ == "relcl":
+            return verb.head
+        return None
+
+    def speaker_from(self, head: Any) -> Speaker:
+        """Speaker mention around a subject token, resolved to a name where possible."""
+        doc = self.doc
+        ent = self.entity_at.get(head.i)
+        if ent is None:
+            for t in head.subtree:
+                m = self.entity_at.get(t.i)
+                if m is not None and m.label == "PERSON" and t.i < head.i + 8:
+                    # "Trump's spokesman Hope Hicks", "President Obama"
+                    if (
+                        t.head.i == head.i
+                        or t.dep_ in ("compound", "appos")
+                        or head.dep_ == "compound"
+                    ):
+                        ent = m
+                        break
+        if ent is not None and ent.label in SPEAKER_LABELS:
+            role = role_of(doc, ent)
+            s, e = ent.start, ent.end
+            np_start = min(head.left_edge.i, s) if head.i in range(ent.start, ent.end) else s
+            if np_start < s and all(
+                doc[i].dep_ in ("compound", "amod", "det", "poss", "case", "nmod", "punct")
+                or doc[i].i in self.entity_at
+                for i in range(np_start, s)
+            ):
+                s = np_start
+            return Speaker(s, e, ent.canonical_name, ent.entity_key, role, "explicit", 0.95)
+        lower = head.lower_
+        if head.pos_ == "PRON" or lower in SPEAKER_PRONOUNS:
+            resolved = self.coref.resolve_pronoun(head.i, self.last_speaker)
+            if resolved:
+                key, conf = resolved
+                c = self.coref.clusters[key]
+                return Speaker(head.i, head.i + 1, c.name, key, _first(c.roles), "pronoun", conf)
+            return Speaker(head.i, head.i + 1, None, None, None, "pronoun", 0.3)
+        # a noun phrase: "the minister", "a spokesman for the company", "officials"
+        start = head.left_edge.i
+        end = head.i + 1
+        for child in head.children:
+            if (
+                child.dep_ == "prep"
+                and child.i > head.i
+                and child.lower_ in ("for", "of", "at", "with", "from")
+            ):
+                end = max(end, child.right_edge.i + 1)
+        np = doc[start:end]
+        determiner = doc[start].lower_
+        if determiner in ("the", "this", "that") and head.pos_ == "NOUN":
+            resolved = self.coref.resolve_role(head.i, self.last_speaker)
+            if resolved:
+                key, conf = resolved
+                c = self.coref.clusters[key]
+                return Speaker(start, end, c.name, key, np.text, "role", conf)
+        name = np.text.strip()
+        return Speaker(
+            start,
+            end,
+            name or None,
+            None,
+            name if head.lemma_.lower() in PERSON_ROLE_NOUNS else None,
+            "explicit",
+            0.7,
+        )
+
+    # -- cues -------------------------------------------------------------
+    def cue_above(self, toks: list[Any]) -> Any | None:
+        """Nearest cue verb among the ancestors of a span's roots, outside quotes."""
+        inside = {t.i for t in toks}
+        roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+        best: tuple[int, Any] | None = None
+        for root in roots:
+            acc = self._according_to(root)
+            if acc is not None and not self.in_quote[acc.i]:
+                return acc.head.head  # the "according" token: handled by the caller
+            for depth, anc in enumerate(root.ancestors):
+                if anc.i in inside or self.in_quote[anc.i]:
+                    continue
+                if self._is_cue(anc) and self._subject(anc) is not None:
+                    if best is None or depth < best[0]:
+                        best = (depth, anc)
+                    break
+                acc = self._according_to(anc)
+                if acc is not None:
+                    return acc.head.head
+                if depth > 6:
+                    break
+        return best[1] if best else None
+
+    def cue_near(self, span: MarkSpan) -> Any | None:
+        """A cue clause right after or right before the quote, in the same paragraph."""
+        doc = self.doc
+        lo, hi = self.paras[span.paragraph]
+        after = self._tokens_in(min(span.close_at + 1, hi), hi)
+        window: list[Any] = []
+        for tok in after:
+            if self.in_quote[tok.i] or (tok.is_sent_start and window and window[-1].text in ".!?"):
+                break
+            window.append(tok)
+            if len(window) >= 10:
+                break
+        for tok in window:
+            if self._is_cue(tok) and self._subject(tok) is not None:
+                return tok
+        if span.open_at > lo:
+            before = self._tokens_in(lo, span.open_at)
+            tail: list[Any] = []
+            for tok in reversed(before):
+                if self.in_quote[tok.i]:
+                    break
+                tail.append(tok)
+                if tok.is_sent_start and tok.i != before[-1].i:
+                    break
+            tail.reverse()
+            ends_clause = (bool(tail) and tail[-1].text in (":", ",", "\u2014", "-", "\u2013")) or (
+                bool(tail) and self._is_cue(tail[-1])
+            )
+            if ends_clause:
+                for tok in reversed(tail):
+                    if self._is_cue(tok) and self._subject(tok) is not None:
+                        return tok
+        del doc
+        return None
+
+    def cue_in_previous_sentence(self, span: MarkSpan) -> Any | None:
+        """'X said on Monday.' or 'X said:' just before a quote that has no cue of its own."""
+        toks = self._tokens_in(span.start, span.end)
+        if not toks:
+            return None
+        s = self.sent_of[toks[0].i]
+        if s == 0:
+            return None
+        ps, pe = self.sent_bounds[s - 1]
+        if self._para_of(self.doc[ps].idx) < span.paragraph - 1:
+            return None
+        for tok in reversed(self.doc[ps:pe]):
+            if self.in_quote[tok.i]:
+                return None  # the previous sentence is itself quoted
+            if self._is_cue(tok) and self._subject(tok) is not None:
+                return tok
+        return None
+
+    # -- main -------------------------------------------------------------
+    def find(self) -> list[Quote]:
+        """Every quote of the document, in text order."""
+        quotes: list[Quote] = []
+        previous: Quote | None = None
+        previous_span: MarkSpan | None = None
+        group_start: int | None = None
+        for span in self.marks:
+            q = self._direct_or_partial(span, previous, previous_span)
+            if q is None:
+                previous_span = span
+                continue
+            continuing = (
+                previous is not None
+                and previous_span is not None
+                and (
+                    (previous_span.continues and previous_span.paragraph == span.paragraph - 1)
+                    or (
+                        previous.cue_start is not None
+                        and previous.cue_start == q.cue_start
+                        and q.cue_start is not None
+                        and previous_span.paragraph == span.paragraph
+                    )
+                )
+            )
+            if continuing and previous is not None:
+                q = _replace(
+                    q,
+                    group_start=previous.group_start
+                    if previous.group_start is not None
+                    else previous.start,
+                )
+            quotes.append(q)
+            previous, previous_span = q, span
+            if q.speaker_key:
+                self.last_speaker = q.speaker_key
+        del group_start
+        quotes.extend(self._indirect(quotes))
+        quotes.sort(key=lambda q: (q.start, q.end))
+        return quotes
+
+    def _direct_or_partial(
+        self, span: MarkSpan, previous: Quote | None, previous_span: MarkSpan | None
+    ) -> Quote | None:
+        toks = self._tokens_in(span.start, span.end)
+        if not toks:
+            return None
+        words = _WORD.findall(self.text[span.start : span.end])
+        n_words = len(words)
+        lo, _hi = self.paras[span.paragraph]
+        before = self.text[lo : span.open_at].rstrip()
+        embedded = bool(before) and (before[-1].isalnum() or before[-1] in ")'\u2019")
+        has_verb = any(t.pos_ in ("VERB", "AUX") for t in toks)
+        title_like = self._title_like(span, toks, words)
+        statement = (has_verb and n_words >= 3) or n_words >= 6
+        quote_type = "partial" if embedded or not statement else "direct"
+        if before and before.split()[-1].lower().rstrip(",") in (
+            "said",
+            "says",
+            "say",
+            "added",
+            "wrote",
+            "asked",
+            "told",
+        ):
+            quote_type = "direct" if statement else "partial"
+
+        cue = self.cue_above(toks)
+        how = "tree"
+        if cue is None:
+            cue = self.cue_near(span)
+            how = "near"
+        speaker: Speaker | None = None
+        if cue is not None:
+            if cue.lower_ == "according":
+                obj = self._according_to(cue.head) if cue.head.i != cue.i else None
+                subject = obj
+            else:
+                subject = self._subject(cue)
+            if subject is not None:
+                speaker = self.speaker_from(subject)
+                if how == "near":
+                    speaker.confidence = min(speaker.confidence, 0.85)
+        if speaker is None and (title_like or (quote_type == "partial" and n_words <= 4)):
+            return None  # a name, title or scare quote, not a statement
+        if speaker is None and previous is not None and previous_span is not None:
+            same_run = (
+                previous_span.continues and previous_span.paragraph == span.paragraph - 1
+            ) or (
+                previous_span.paragraph in (span.paragraph, span.paragraph - 1)
+                and quote_type == "direct"
+                and self.text[lo : span.open_at].strip() == ""
+            )
+            if same_run and previous.speaker_start is not None:
+                tok_s = self._tokens_in(
+                    previous.speaker_start, previous.speaker_end or previous.speaker_start
+                )
+                speaker = Speaker(
+                    tok_s[0].i if tok_s else 0,
+                    tok_s[-1].i + 1 if tok_s else 0,
+                    previous.speaker_name,
+                    previous.speaker_key,
+                    previous.speaker_role,
+                    "inferred",
+                    0.7,
+                )
+                cue = None
+        if speaker is None and quote_type == "direct":
+            prev_cue = self.cue_in_previous_sentence(span)
+            if prev_cue is not None:
+                subject = self._subject(prev_cue)
+                if subject is not None:
+                    speaker = self.speaker_from(subject)
+                    speaker.attribution = (
+                        "inferred" if speaker.attribution == "explicit" else speaker.attribution
+                    )
+                    speaker.confidence = min(speaker.confidence, 0.7)
+                    cue = prev_cue
+        if speaker is None and quote_type == "partial" and n_words <= 6:
+            return None
+        sent_i = self.sent_of[toks[0].i]
+        if speaker is None:
+            return Quote(span.start, span.end, quote_type, "none", 0.0, sent_i, group_start=None)
+        s_span = (
+            self.doc[speaker.start_tok : speaker.end_tok]
+            if speaker.end_tok > speaker.start_tok
+            else None
+        )
+        return Quote(
+            start=span.start,
+            end=span.end,
+            quote_type=quote_type,
+            attribution=speaker.attribution,
+            confidence=round(speaker.confidence, 2),
+            sentence_index=sent_i,
+            speaker_start=s_span.start_char if s_span is not None else None,
+            speaker_end=s_span.end_char if s_span is not None else None,
+            speaker_name=speaker.name,
+            speaker_key=speaker.key,
+            speaker_role=speaker.role,
+            cue_start=cue.idx if cue is not None else None,
+            cue_end=cue.idx + len(cue.text) if cue is not None else None,
+        )
+
+    def _title_like(self, span: MarkSpan, toks: list[Any], words: list[str]) -> bool:
+        """Short Title Case phrases and names introduced as such ('the film “Dune”')."""
+        if len(words) > 8:
+            return False
+        text = self.text[span.start : span.end]
+        if text.rstrip()[-1:] in ".!?,":
+            return False
+        prev_word = self.text[max(0, span.open_at - 20) : span.open_at].split()[-1:] or [""]
+        if prev_word[0].lower().strip(",") in TITLE_INTRODUCERS:
+            return True
+        capitalised = [w for w in words if w[:1].isupper()]
+        small = {
+            "a",
+            "an",
+            "the",
+            "of",
+            "and",
+            "in",
+            "on",
+            "for",
+            "to",
+            "at",
+            "with",
+            "or",
+            "from",
+            "by",
+            "is",
+        }
+        return (
+            len(words) >= 2
+            and all(w[:1].isupper() or w.lower() in small for w in words)
+            and len(capitalised) >= 2
+        )
+
+    def _indirect(self, direct: list[Quote]) -> list[Quote]:
+        """Reported speech: cue verbs outside quotes with a clausal complement, and 'according to X'."""
+        doc = self.doc
+        covered = [(q.start, q.end) for q in direct]
+        out: list[Quote] = []
+        used_cues = {q.cue_start for q in direct if q.cue_start is not None}
+        for tok in doc:
+            if self.in_quote[tok.i]:
+                continue
+            content: tuple[int, int] | None = None
+            subject: Any | None = None
+            if tok.lower_ == "according" and tok.head.i != tok.i:
+                obj = self._according_to(tok.head)
+                if obj is None:
+                    continue
+                clause = tok.head
+                while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head.i != clause.i:
+                    clause = clause.head
+                toks = [
+                    t for t in clause.subtree if not (tok.left_edge.i <= t.i <= obj.right_edge.i)
+                ]
+                toks = [t for t in toks if not t.is_punct or t.i < toks[-1].i]
+                if len(toks) < 4:
+                    continue
+                content = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+                subject = obj
+            elif self._is_cue(tok, indirect=True) and tok.pos_ == "VERB":
+                comp = None
+                for child in tok.children:
+                    if child.dep_ == "ccomp" or (
+                        child.dep_ == "xcomp"
+                        and tok.lemma_.lower()
+                        in (
+                            "urge",
+                            "ask",
+                            "call",
+                            "tell",
+                            "warn",
+                            "encourage",
+                            "advise",
+                            "order",
+                            "implore",
+                            "beg",
+                            "promise",
+                            "vow",
+                            "pledge",
+                            "threaten",
+                        )
+                    ):
+                        comp = child
+                        break
+                if comp is None:
+                    continue
+                subject = self._subject(tok)
+                if subject is None or (subject.i > comp.i and subject.i <= comp.right_edge.i):
+                    continue
+                left = comp.left_edge.i
+                if (
+                    tok.lemma_.lower()
+                    in (
+                        "urge",
+                        "ask",
+                        "tell",
+                        "warn",
+                        "encourage",
+                        "advise",
+                        "order",
+                        "implore",
+                        "beg",
+                    )
+                    and comp.dep_ == "xcomp"
+                ):
+                    for child in tok.children:
+                        if child.dep_ in ("dobj", "obj") and child.i < comp.i:
+                            left = min(left, child.left_edge.i)
+                right = comp.right_edge.i
+                toks = list(doc[left : right + 1])
+                while toks and (
+                    (toks[0].lower_ == "that" and toks[0].dep_ == "mark") or toks[0].is_punct
+                ):
+                    toks = toks[1:]
+                while toks and toks[-1].is_punct and not self.in_quote[toks[-1].i]:
+                    toks = toks[:-1]
+                if len(toks) < 3:
+                    continue
+                content = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+            if content is None or subject is None:
+                continue
+            if tok.idx in used_cues and any(
+                s <= content[0] and content[1] <= e for s, e in covered
+            ):
+                continue
+            inside = sum(max(0, min(e, content[1]) - max(s, content[0])) for s, e in covered)
+            if inside > 0.5 * (content[1] - content[0]):
+                continue  # a direct quote already covers it
+            speaker = self.speaker_from(subject)
+            s_span = doc[speaker.start_tok : speaker.end_tok]
+            out.append(
+                Quote(
+                    start=content[0],
+                    end=content[1],
+                    quote_type="indirect",
+                    attribution=speaker.attribution,
+                    confidence=round(min(speaker.confidence, 0.85), 2),
+                    sentence_index=self.sent_of[tok.i],
+                    speaker_start=s_span.start_char,
+                    speaker_end=s_span.end_char,
+                    speaker_name=speaker.name,
+                    speaker_key=speaker.key,
+                    speaker_role=speaker.role,
+                    cue_start=tok.idx,
+                    cue_end=tok.idx + len(tok.text),
+                )
+            )
+        return out
+
+
+def _first(items: list[str]) -> str | None:
+    return items[0] if items else None
+
+
+def _replace(q: Quote, **changes: Any) -> Quote:
+    from dataclasses import replace
+
+    return replace(q, **changes)
+
+
+def find_quotes(doc: Any, mentions: list[EntityMention]) -> list[Quote]:
+    """All quotes of a parsed Doc whose entities were resolved by `resolve_entities`."""
+    return QuoteFinder(doc, mentions).find()
+
+
+__all__ = ["CUE_NOUNS", "Quote", "find_quotes"]
