@@ -101,9 +101,8 @@ class Gate:
             suite = ExpectationSuite(**{**data, "id": None})
             # a suite that silently lost expectations would pass anything (STACK.md gotcha 8)
             if len(suite.expectations) != len(data["expectations"]):
-                raise RuntimeError(
-                    f"suite {table}: loaded {len(suite.expectations)} of {len(data['expectations'])} expectations"
-                )
+                loaded, stored = len(suite.expectations), len(data["expectations"])
+                raise RuntimeError(f"suite {table}: loaded {loaded} of {stored} expectations")
             self.suites[table] = self._ctx.suites.add(suite)
             self.meta[table] = data["expectations"]
 

@@ -194,7 +194,7 @@ class Lake:
             return merged.num_rows
 
     def write(self, table: str, rows: pa.Table) -> dict[str, int]:
-        """Merge an Arrow table (with its partition column) into the lake, partition by partition."""
+        """Merge rows (partition column included) into the lake, partition by partition."""
         if rows.num_rows == 0:
             return {}
         out = {}

@@ -1,4 +1,4 @@
-"""Adapter for local inputs: folders of .txt/.html/.jsonl files and JSONL dumps (disk reads only)."""
+"""Adapter for local inputs: folders of .txt, .html and .jsonl files (disk reads only)."""
 
 from __future__ import annotations
 

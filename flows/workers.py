@@ -86,7 +86,7 @@ class NlpRuntime:
 
     def __enter__(self) -> NlpRuntime:
         if self.processes > 1:
-            # spawn, not fork: the flow process runs threads (Prefect, GX) that fork would copy mid-lock
+            # spawn, not fork: Prefect and GX run threads here, and a fork copies their locks
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.processes,
                 mp_context=multiprocessing.get_context("spawn"),

@@ -7,7 +7,7 @@ from typing import Final
 # Verbs of saying. Lemmas, as spaCy's lemmatizer gives them.
 SPEECH_VERBS: Final = frozenset(
     """
-        say tell add state claim argue note warn announce explain insist report
+        say tell add continue chant state claim argue note warn announce explain insist report
         write reply respond answer ask remark declare assert admit acknowledge
         concede confirm deny suggest recall predict promise vow pledge urge demand
         emphasize emphasise stress mention comment observe conclude contend maintain

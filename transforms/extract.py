@@ -316,6 +316,7 @@ def extract_text_doc(doc: RawDoc) -> Extracted | Failure:
         canonical_url=canonical_url(doc.url),
         encoding="utf-8",
         url=doc.url,
+        publisher=doc.hints.publisher,
     )
 
 
@@ -404,6 +405,7 @@ def extract_html_doc(doc: RawDoc) -> Extracted | Failure:
         canonical_url=canonical,
         encoding=encoding,
         url=doc.url or page_url,
+        publisher=doc.hints.publisher or meta.og_site_name or traf.get("sitename") or None,
     )
 
 

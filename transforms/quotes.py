@@ -301,7 +301,9 @@ class QuoteFinder:
         ):
             return False
         lemma = tok.lemma_.lower()
-        if any((lemma, c.lower_) in PHRASAL_CUES for c in tok.children if c.dep_ == "prt"):
+        if any(
+            (lemma, c.lower_) in PHRASAL_CUES for c in tok.children if c.dep_ in ("prt", "advmod")
+        ):
             return True
         return is_indirect_cue_lemma(lemma) if indirect else is_cue_lemma(lemma)
 
@@ -342,15 +344,13 @@ class QuoteFinder:
         if ent is None:
             for t in head.subtree:
                 m = self.entity_at.get(t.i)
-                if m is not None and m.label == "PERSON" and t.i < head.i + 8:
-                    # "Trump's spokesman Hope Hicks", "President Obama"
-                    if (
-                        t.head.i == head.i
-                        or t.dep_ in ("compound", "appos")
-                        or head.dep_ == "compound"
-                    ):
-                        ent = m
-                        break
+                # "Trump's spokesman Hope Hicks", "President Obama"
+                attached = (
+                    t.head.i == head.i or t.dep_ in ("compound", "appos") or head.dep_ == "compound"
+                )
+                if m is not None and m.label == "PERSON" and t.i < head.i + 8 and attached:
+                    ent = m
+                    break
         if ent is not None and ent.label in SPEAKER_LABELS:
             role = role_of(doc, ent)
             s, e = ent.start, ent.end
@@ -400,80 +400,174 @@ class QuoteFinder:
         )
 
     # -- cues -------------------------------------------------------------
-    def cue_above(self, toks: list[Any]) -> Any | None:
-        """Nearest cue verb among the ancestors of a span's roots, outside quotes."""
+    def _cue_subject(self, tok: Any) -> Any | None:
+        """The subject of tok when tok is a speech cue outside quotes, else None."""
+        if self.in_quote[tok.i] or not self._is_cue(tok):
+            return None
+        return self._subject(tok)
+
+    def cue_above(self, toks: list[Any]) -> tuple[Any, Any] | None:
+        """(cue, subject) governing the span: the nearest speech verb above it in the tree,
+        an "according to X" on the way up, or a parenthetical "he said" attached there."""
         inside = {t.i for t in toks}
         roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
-        best: tuple[int, Any] | None = None
+        best: tuple[int, Any, Any] | None = None
         for root in roots:
-            acc = self._according_to(root)
-            if acc is not None and not self.in_quote[acc.i]:
-                return acc.head.head  # the "according" token: handled by the caller
-            for depth, anc in enumerate(root.ancestors):
-                if anc.i in inside or self.in_quote[anc.i]:
-                    continue
-                if self._is_cue(anc) and self._subject(anc) is not None:
-                    if best is None or depth < best[0]:
-                        best = (depth, anc)
+            for depth, node in enumerate([root, *root.ancestors]):
+                if depth > 8 or (best is not None and depth >= best[0]):
                     break
-                acc = self._according_to(anc)
-                if acc is not None:
-                    return acc.head.head
-                if depth > 6:
+                found: tuple[Any, Any] | None = None
+                if node.i not in inside:
+                    subject = self._cue_subject(node)
+                    if subject is not None:
+                        found = (node, subject)
+                if found is None:
+                    obj = self._according_to(node)
+                    if obj is not None and not self.in_quote[obj.i]:
+                        found = (obj.head.head, obj)
+                if found is None:
+                    for child in node.children:
+                        if child.dep_ in ("parataxis", "advcl") and child.i not in inside:
+                            subject = self._cue_subject(child)
+                            if subject is not None:
+                                found = (child, subject)
+                                break
+                if found is not None:
+                    best = (depth, *found)
                     break
-        return best[1] if best else None
+        return (best[1], best[2]) if best else None
 
-    def cue_near(self, span: MarkSpan) -> Any | None:
-        """A cue clause right after or right before the quote, in the same paragraph."""
-        doc = self.doc
-        lo, hi = self.paras[span.paragraph]
-        after = self._tokens_in(min(span.close_at + 1, hi), hi)
+    def _previous_quote_end(self, span: MarkSpan) -> int:
+        """Offset after the previous closing mark in the span's paragraph (or its start)."""
+        lo, _ = self.paras[span.paragraph]
+        end = lo
+        for other in self.marks:
+            if other.paragraph == span.paragraph and other.close_at < span.open_at:
+                end = max(end, other.close_at + 1)
+        return end
+
+    def cue_near(self, span: MarkSpan) -> tuple[Any, Any] | None:
+        """(cue, subject) of a cue clause right after the quote (", he said") or right before it
+        ("X said: “", "said X, “"), in the same paragraph and sentence."""
+        _, hi = self.paras[span.paragraph]
         window: list[Any] = []
-        for tok in after:
-            if self.in_quote[tok.i] or (tok.is_sent_start and window and window[-1].text in ".!?"):
+        for tok in self._tokens_in(min(span.close_at + 1, hi), hi):
+            if self.in_quote[tok.i] or (window and tok.is_sent_start and window[-1].text in ".!?"):
                 break
             window.append(tok)
-            if len(window) >= 10:
+            if self._is_cue(tok):
+                subject = self._subject(tok) or self._nearby_name(window[:-1], tok)
+                if subject is not None:
+                    return tok, subject
+            if len(window) >= 12:
                 break
-        for tok in window:
-            if self._is_cue(tok) and self._subject(tok) is not None:
-                return tok
-        if span.open_at > lo:
-            before = self._tokens_in(lo, span.open_at)
-            tail: list[Any] = []
-            for tok in reversed(before):
-                if self.in_quote[tok.i]:
-                    break
-                tail.append(tok)
-                if tok.is_sent_start and tok.i != before[-1].i:
-                    break
-            tail.reverse()
-            ends_clause = (bool(tail) and tail[-1].text in (":", ",", "\u2014", "-", "\u2013")) or (
-                bool(tail) and self._is_cue(tail[-1])
-            )
-            if ends_clause:
-                for tok in reversed(tail):
-                    if self._is_cue(tok) and self._subject(tok) is not None:
-                        return tok
-        del doc
+        tail = self._tokens_in(self._previous_quote_end(span), span.open_at)
+        tail = [t for t in tail if not t.is_space]
+        for n in range(len(tail) - 1, 0, -1):
+            if tail[n].is_sent_start and tail[n - 1].text in ".!?":
+                tail = tail[n:]
+                break
+        if not tail:
+            return None
+        last = tail[-1]
+        if last.text in (":", ",", "\u2014", "\u2013", "-") or self._is_cue(last):
+            for n, tok in enumerate(reversed(tail)):
+                if not self.in_quote[tok.i] and self._is_cue(tok):
+                    subject = self._subject(tok) or self._nearby_name(
+                        tail[: len(tail) - 1 - n], tok
+                    )
+                    if subject is not None:
+                        return tok, subject
+        if last.text in (":", ","):
+            return self._colon_introduction(tail)
         return None
 
-    def cue_in_previous_sentence(self, span: MarkSpan) -> Any | None:
-        """'X said on Monday.' or 'X said:' just before a quote that has no cue of its own."""
-        toks = self._tokens_in(span.start, span.end)
-        if not toks:
+    def _colon_introduction(self, tail: list[Any]) -> tuple[Any, Any] | None:
+        """Who introduces a quote with a colon or comma but no speech verb:
+        "Wallnau continues: “…", "… pollster Daron Shaw: “…", "Howard Kurtz, Fox News: “…"."""
+        if len(tail) >= 2:
+            m = self.entity_at.get(tail[-2].i)
+            if m is not None and m.label == "PERSON":
+                return tail[-1], self.doc[m.start : m.end].root
+        for tok in reversed(tail):
+            if tok.pos_ in ("VERB", "AUX"):
+                subject = self._subject(tok)
+                if subject is None:
+                    break
+                named = self.entity_at.get(subject.i)
+                if named is not None and named.label in ("PERSON", "ORG"):
+                    return tok, subject
+                if subject.lower_ in ("he", "she", "they"):
+                    return tok, subject
+                break
+        m = self.entity_at.get(tail[0].i)
+        if m is not None and m.label in ("PERSON", "ORG") and tail[-1].text == ":":
+            return tail[0], self.doc[m.start : m.end].root
+        return None
+
+    def subject_of_previous_paragraph(self, span: MarkSpan) -> Any | None:
+        """The person a quote paragraph most likely belongs to: the subject of the last
+        sentence of the paragraph before, when that is a named person or he/she."""
+        if span.paragraph == 0:
             return None
-        s = self.sent_of[toks[0].i]
-        if s == 0:
+        lo, hi = self.paras[span.paragraph - 1]
+        toks = [t for t in self._tokens_in(lo, hi) if not t.is_space]
+        if not toks or any(self.in_quote[t.i] for t in toks[-3:]):
             return None
-        ps, pe = self.sent_bounds[s - 1]
-        if self._para_of(self.doc[ps].idx) < span.paragraph - 1:
+        s = self.sent_of[toks[-1].i]
+        root = next((t for t in toks if self.sent_of[t.i] == s and t.dep_ == "ROOT"), None)
+        if root is None:
             return None
-        for tok in reversed(self.doc[ps:pe]):
-            if self.in_quote[tok.i]:
-                return None  # the previous sentence is itself quoted
-            if self._is_cue(tok) and self._subject(tok) is not None:
-                return tok
+        for child in root.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                m = self.entity_at.get(child.i)
+                if (m is not None and m.label == "PERSON") or child.lower_ in ("he", "she"):
+                    return child
+        return None
+
+    def _nearby_name(self, before: list[Any], cue: Any) -> Any | None:
+        """A cue the parser left without a subject: the name just before it, or right after it
+        ("“…,” Tulsa police Chief Chuck Jordan said", "said Jordan")."""
+        for tok in reversed(before[-8:]):
+            m = self.entity_at.get(tok.i)
+            if m is not None and m.label in ("PERSON", "ORG"):
+                return self.doc[m.start : m.end].root
+            if tok.is_punct and tok.text != ",":
+                break
+        for tok in self.doc[cue.i + 1 : min(len(self.doc), cue.i + 4)]:
+            m = self.entity_at.get(tok.i)
+            if m is not None and m.label in ("PERSON", "ORG"):
+                return self.doc[m.start : m.end].root
+        return None
+
+    def cue_in_previous_sentence(self, span: MarkSpan) -> tuple[Any, Any] | None:
+        """(cue, subject) of the sentence before a quote that has no cue of its own:
+        "X said on Monday." or "X said:" ending the previous sentence or paragraph."""
+        start = self.paras[max(0, span.paragraph - 1)][0]
+        before = [t for t in self._tokens_in(start, span.open_at) if not t.is_space]
+        # the opening mark may have been parsed into the previous sentence
+        while (
+            before
+            and before[-1].i >= 0
+            and self.in_quote[before[-1].i]
+            and self.quote_of_token.get(before[-1].i) == self.marks.index(span)
+        ):
+            before.pop()
+        if not before:
+            return None
+        s = self.sent_of[before[-1].i]
+        sentence = [t for t in before if self.sent_of[t.i] == s]
+        if any(self.in_quote[t.i] for t in sentence):
+            return None  # the previous sentence is itself a quote: its speaker is handled elsewhere
+        for tok in reversed(sentence):
+            subject = self._cue_subject(tok)
+            if subject is not None:
+                return tok, subject
+            obj = self._according_to(tok)
+            if obj is not None:
+                return obj.head.head, obj
+        if sentence[-1].text == ":":
+            return self._colon_introduction(sentence)
         return None
 
     # -- main -------------------------------------------------------------
@@ -482,57 +576,35 @@ class QuoteFinder:
         quotes: list[Quote] = []
         previous: Quote | None = None
         previous_span: MarkSpan | None = None
-        group_start: int | None = None
         for span in self.marks:
             q = self._direct_or_partial(span, previous, previous_span)
             if q is None:
-                previous_span = span
                 continue
-            continuing = (
+            run_on = (
                 previous is not None
                 and previous_span is not None
-                and (
-                    (previous_span.continues and previous_span.paragraph == span.paragraph - 1)
-                    or (
-                        previous.cue_start is not None
-                        and previous.cue_start == q.cue_start
-                        and q.cue_start is not None
-                        and previous_span.paragraph == span.paragraph
-                    )
-                )
+                and previous_span.continues
+                and previous_span.paragraph == span.paragraph - 1
             )
-            if continuing and previous is not None:
-                q = _replace(
-                    q,
-                    group_start=previous.group_start
-                    if previous.group_start is not None
-                    else previous.start,
-                )
+            if run_on and previous is not None and q.group_start is None:
+                q = _replace(q, group_start=_group_of(previous))
             quotes.append(q)
             previous, previous_span = q, span
             if q.speaker_key:
                 self.last_speaker = q.speaker_key
-        del group_start
+        quotes = _share_speakers_within_groups(quotes)
         quotes.extend(self._indirect(quotes))
         quotes.sort(key=lambda q: (q.start, q.end))
         return quotes
 
-    def _direct_or_partial(
-        self, span: MarkSpan, previous: Quote | None, previous_span: MarkSpan | None
-    ) -> Quote | None:
-        toks = self._tokens_in(span.start, span.end)
-        if not toks:
-            return None
-        words = _WORD.findall(self.text[span.start : span.end])
-        n_words = len(words)
-        lo, _hi = self.paras[span.paragraph]
+    def _quote_type(self, span: MarkSpan, toks: list[Any], n_words: int) -> str:
+        """direct: a statement of its own; partial: a fragment inside the reporter's sentence."""
+        lo, _ = self.paras[span.paragraph]
         before = self.text[lo : span.open_at].rstrip()
         embedded = bool(before) and (before[-1].isalnum() or before[-1] in ")'\u2019")
         has_verb = any(t.pos_ in ("VERB", "AUX") for t in toks)
-        title_like = self._title_like(span, toks, words)
         statement = (has_verb and n_words >= 3) or n_words >= 6
-        quote_type = "partial" if embedded or not statement else "direct"
-        if before and before.split()[-1].lower().rstrip(",") in (
+        if before and before.split()[-1].lower() in (
             "said",
             "says",
             "say",
@@ -541,69 +613,106 @@ class QuoteFinder:
             "asked",
             "told",
         ):
-            quote_type = "direct" if statement else "partial"
+            return "direct" if statement else "partial"
+        return "partial" if embedded or not statement else "direct"
 
-        cue = self.cue_above(toks)
-        how = "tree"
-        if cue is None:
-            cue = self.cue_near(span)
-            how = "near"
+    def _inherit(
+        self, previous: Quote, confidence: float, attribution: str | None = None
+    ) -> Speaker | None:
+        if previous.speaker_start is None or previous.speaker_end is None:
+            return None
+        toks = self._tokens_in(previous.speaker_start, previous.speaker_end)
+        if not toks:
+            return None
+        return Speaker(
+            toks[0].i,
+            toks[-1].i + 1,
+            previous.speaker_name,
+            previous.speaker_key,
+            previous.speaker_role,
+            attribution or previous.attribution,
+            min(previous.confidence, confidence),
+        )
+
+    def _direct_or_partial(
+        self, span: MarkSpan, previous: Quote | None, previous_span: MarkSpan | None
+    ) -> Quote | None:
+        toks = self._tokens_in(span.start, span.end)
+        if not toks:
+            return None
+        words = _WORD.findall(self.text[span.start : span.end])
+        quote_type = self._quote_type(span, toks, len(words))
+        lo, _ = self.paras[span.paragraph]
+        opens_paragraph = self.text[lo : span.open_at].strip() == ""
+        same_paragraph = previous_span is not None and previous_span.paragraph == span.paragraph
         speaker: Speaker | None = None
-        if cue is not None:
-            if cue.lower_ == "according":
-                obj = self._according_to(cue.head) if cue.head.i != cue.i else None
-                subject = obj
-            else:
-                subject = self._subject(cue)
+        cue: Any | None = None
+        group: int | None = None
+
+        found = self.cue_above(toks)
+        if (
+            found is None
+            and previous is not None
+            and same_paragraph
+            and previous.cue_start is not None
+        ):
+            # split quote: “A,” X said. “B” — the cue between the parts speaks for both
+            between = previous.end <= previous.cue_start < span.open_at
+            if between:
+                speaker = self._inherit(previous, 0.9)
+                cue = self.doc.char_span(
+                    previous.cue_start, previous.cue_end, alignment_mode="expand"
+                )
+                cue = cue[0] if cue is not None and len(cue) else None
+                group = previous.group_start if previous.group_start is not None else previous.start
+        if speaker is None and found is None:
+            found = self.cue_near(span)
+            if found is not None:
+                cue, subject = found
+                speaker = self.speaker_from(subject)
+                speaker.confidence = min(speaker.confidence, 0.85)
+        elif found is not None:
+            cue, subject = found
+            speaker = self.speaker_from(subject)
+        title_like = self._title_like(span, words)
+        if speaker is None and (title_like or (quote_type == "partial" and len(words) <= 4)):
+            return None  # a name, a title or a scare quote, not a statement
+        if speaker is None and previous is not None and previous_span is not None:
+            # a quote that runs on over paragraphs, or a quote paragraph after a quoted paragraph
+            run_on = previous_span.continues and previous_span.paragraph == span.paragraph - 1
+            quote_paragraph = (
+                quote_type == "direct"
+                and opens_paragraph
+                and previous_span.paragraph == span.paragraph - 1
+                and self._paragraph_is_quote(previous_span.paragraph)
+            )
+            if run_on or quote_paragraph:
+                speaker = self._inherit(previous, 0.75, "inferred")
+                if run_on:
+                    group = (
+                        previous.group_start if previous.group_start is not None else previous.start
+                    )
+        if speaker is None and quote_type == "direct":
+            found = self.cue_in_previous_sentence(span)
+            if found is not None:
+                cue, subject = found
+                speaker = self.speaker_from(subject)
+                if speaker.attribution == "explicit":
+                    speaker.attribution = "inferred"
+                speaker.confidence = min(speaker.confidence, 0.7)
+        if speaker is None and quote_type == "direct" and opens_paragraph:
+            subject = self.subject_of_previous_paragraph(span)
             if subject is not None:
                 speaker = self.speaker_from(subject)
-                if how == "near":
-                    speaker.confidence = min(speaker.confidence, 0.85)
-        if speaker is None and (title_like or (quote_type == "partial" and n_words <= 4)):
-            return None  # a name, title or scare quote, not a statement
-        if speaker is None and previous is not None and previous_span is not None:
-            same_run = (
-                previous_span.continues and previous_span.paragraph == span.paragraph - 1
-            ) or (
-                previous_span.paragraph in (span.paragraph, span.paragraph - 1)
-                and quote_type == "direct"
-                and self.text[lo : span.open_at].strip() == ""
-            )
-            if same_run and previous.speaker_start is not None:
-                tok_s = self._tokens_in(
-                    previous.speaker_start, previous.speaker_end or previous.speaker_start
-                )
-                speaker = Speaker(
-                    tok_s[0].i if tok_s else 0,
-                    tok_s[-1].i + 1 if tok_s else 0,
-                    previous.speaker_name,
-                    previous.speaker_key,
-                    previous.speaker_role,
-                    "inferred",
-                    0.7,
-                )
-                cue = None
-        if speaker is None and quote_type == "direct":
-            prev_cue = self.cue_in_previous_sentence(span)
-            if prev_cue is not None:
-                subject = self._subject(prev_cue)
-                if subject is not None:
-                    speaker = self.speaker_from(subject)
-                    speaker.attribution = (
-                        "inferred" if speaker.attribution == "explicit" else speaker.attribution
-                    )
-                    speaker.confidence = min(speaker.confidence, 0.7)
-                    cue = prev_cue
-        if speaker is None and quote_type == "partial" and n_words <= 6:
+                if speaker.attribution == "explicit":
+                    speaker.attribution = "inferred"
+                speaker.confidence = min(speaker.confidence, 0.5)
+        if speaker is None and quote_type == "partial" and len(words) <= 6:
             return None
         sent_i = self.sent_of[toks[0].i]
         if speaker is None:
-            return Quote(span.start, span.end, quote_type, "none", 0.0, sent_i, group_start=None)
-        s_span = (
-            self.doc[speaker.start_tok : speaker.end_tok]
-            if speaker.end_tok > speaker.start_tok
-            else None
-        )
+            return Quote(span.start, span.end, quote_type, "none", 0.0, sent_i, group_start=group)
+        s_span = self.doc[speaker.start_tok : speaker.end_tok]
         return Quote(
             start=span.start,
             end=span.end,
@@ -611,16 +720,23 @@ class QuoteFinder:
             attribution=speaker.attribution,
             confidence=round(speaker.confidence, 2),
             sentence_index=sent_i,
-            speaker_start=s_span.start_char if s_span is not None else None,
-            speaker_end=s_span.end_char if s_span is not None else None,
+            speaker_start=s_span.start_char,
+            speaker_end=s_span.end_char,
             speaker_name=speaker.name,
             speaker_key=speaker.key,
             speaker_role=speaker.role,
             cue_start=cue.idx if cue is not None else None,
             cue_end=cue.idx + len(cue.text) if cue is not None else None,
+            group_start=group,
         )
 
-    def _title_like(self, span: MarkSpan, toks: list[Any], words: list[str]) -> bool:
+    def _paragraph_is_quote(self, paragraph: int) -> bool:
+        """Most of the paragraph is inside quotation marks."""
+        lo, hi = self.paras[paragraph]
+        quoted = sum(m.end - m.start for m in self.marks if m.paragraph == paragraph)
+        return quoted >= 0.6 * (hi - lo)
+
+    def _title_like(self, span: MarkSpan, words: list[str]) -> bool:
         """Short Title Case phrases and names introduced as such ('the film “Dune”')."""
         if len(words) > 8:
             return False
@@ -630,7 +746,6 @@ class QuoteFinder:
         prev_word = self.text[max(0, span.open_at - 20) : span.open_at].split()[-1:] or [""]
         if prev_word[0].lower().strip(",") in TITLE_INTRODUCERS:
             return True
-        capitalised = [w for w in words if w[:1].isupper()]
         small = {
             "a",
             "an",
@@ -648,6 +763,7 @@ class QuoteFinder:
             "by",
             "is",
         }
+        capitalised = [w for w in words if w[:1].isupper()]
         return (
             len(words) >= 2
             and all(w[:1].isupper() or w.lower() in small for w in words)
@@ -655,7 +771,7 @@ class QuoteFinder:
         )
 
     def _indirect(self, direct: list[Quote]) -> list[Quote]:
-        """Reported speech: cue verbs outside quotes with a clausal complement, and 'according to X'."""
+        """Reported speech: cue verbs outside quotes with a complement clause; 'according to X'."""
         doc = self.doc
         covered = [(q.start, q.end) for q in direct]
         out: list[Quote] = []
@@ -675,7 +791,10 @@ class QuoteFinder:
                 toks = [
                     t for t in clause.subtree if not (tok.left_edge.i <= t.i <= obj.right_edge.i)
                 ]
-                toks = [t for t in toks if not t.is_punct or t.i < toks[-1].i]
+                while toks and toks[0].is_punct:
+                    toks = toks[1:]
+                while toks and toks[-1].is_punct:
+                    toks = toks[:-1]
                 if len(toks) < 4:
                     continue
                 content = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
@@ -787,3 +906,34 @@ def find_quotes(doc: Any, mentions: list[EntityMention]) -> list[Quote]:
 
 
 __all__ = ["CUE_NOUNS", "Quote", "find_quotes"]
+
+
+def _group_of(q: Quote) -> int:
+    return q.group_start if q.group_start is not None else q.start
+
+
+def _share_speakers_within_groups(quotes: list[Quote]) -> list[Quote]:
+    """Parts of one quote (split or over paragraphs) left without a speaker take the
+    speaker found for another part ("“…\n“…,” she said." names her only at the end)."""
+    by_group: dict[int, Quote] = {}
+    for q in quotes:
+        if q.speaker_start is not None and _group_of(q) not in by_group:
+            by_group[_group_of(q)] = q
+    out = []
+    for q in quotes:
+        source = by_group.get(_group_of(q))
+        if q.speaker_start is None and source is not None:
+            q = _replace(
+                q,
+                attribution="inferred",
+                confidence=min(source.confidence, 0.8),
+                speaker_start=source.speaker_start,
+                speaker_end=source.speaker_end,
+                speaker_name=source.speaker_name,
+                speaker_key=source.speaker_key,
+                speaker_role=source.speaker_role,
+                cue_start=source.cue_start,
+                cue_end=source.cue_end,
+            )
+        out.append(q)
+    return out

@@ -14,6 +14,7 @@ class Hints:
     published: dt.datetime | None = None
     authors: tuple[str, ...] = ()
     language: str | None = None
+    publisher: str | None = None
     # which DATE_SOURCES value `published` counts as: feed, archive
     date_source: str = "feed"
 
@@ -24,6 +25,7 @@ class Hints:
             "published": self.published.isoformat() if self.published else None,
             "authors": list(self.authors),
             "language": self.language,
+            "publisher": self.publisher,
             "date_source": self.date_source,
         }
 
@@ -60,6 +62,7 @@ class Extracted:
     canonical_url: str | None
     encoding: str | None
     url: str | None = None
+    publisher: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,10 +67,15 @@ class ArticleRow:
     url: str | None = col(pa.string(), "URL the article was found at, if any.")
     canonical_url: str | None = col(
         pa.string(),
-        "Normalised URL (https, lower-case host, no www., tracking parameters and fragment removed).",
+        "Normalised URL: https, lower-case host, no www., no tracking parameters or fragment.",
         "https://apnews.com/article/x",
     )
     source: str = col(pa.string(), "Name of the configured source.", "samples", False)
+    publisher: str | None = col(
+        pa.string(),
+        "Publisher, as the input or page names it (JSONL source, og:site_name).",
+        "AP News",
+    )
     origin: str = col(
         pa.string(),
         "Where the input came from within the source: file path (plus line), URL or WARC record.",
@@ -92,7 +97,9 @@ class ArticleRow:
         UTC_US, "When newslake read or fetched the input (UTC).", "", False
     )
     language: str | None = col(pa.string(), "ISO 639-1 language code.", "en")
-    text: str = col(pa.string(), "Article body; all offsets in other tables index into it.")
+    text: str = col(
+        pa.string(), "Article body; all offsets in other tables index into it.", "", False
+    )
     text_sha256: str = col(pa.string(), "sha256 of the UTF-8 text, hex.", "", False)
     word_count: int = col(pa.int32(), "Whitespace-separated words in text.", "512", False)
     duplicate_of: str | None = col(

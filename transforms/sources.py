@@ -144,11 +144,12 @@ def doc_from_jsonl_line(
         published=published,
         authors=tuple(authors_raw),
         language=language,
+        publisher=line_source,
         date_source="archive",
     )
     body = (html if html is not None else text or "").encode("utf-8")
     return RawDoc(
-        source=line_source or source,
+        source=source,
         origin=origin,
         body=body,
         content_type="text/html" if html is not None else "text/plain",

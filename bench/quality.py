@@ -1,0 +1,111 @@
+"""Quality benchmark: run `newslake extract` on the shared dev sets and score it.
+
+    python -m bench.quality [--eval ../shared/eval] [--out bench/out] [--only quotes|ner|...]
+
+Reads the dev sets from ../shared/eval at run time (they must never be copied
+into this repository), writes predictions under bench/out/, runs the shared
+scorers and prints one table with the baselines of the eval README beside ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASELINES = {
+    "quotes": "textacy: P .969 R .710 F1 .820, speaker .920/.923, attributed F1 .756",
+    "attributions": "spaCy dependency rule: P .758 R .263 F1 .391, attributed F1 .366",
+    "ner": "stock en_core_web_sm: P .712 R .595 F1 .648",
+}
+
+
+def _inputs(gold: Path, dest: Path) -> int:
+    n = 0
+    with open(gold, encoding="utf-8") as src, open(dest, "w", encoding="utf-8") as out:
+        for line in src:
+            row = json.loads(line)
+            out.write(json.dumps({"id": row["id"], "text": row["text"]}, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def _extract(inp: Path, out: Path, kinds: str, workers: int) -> float:
+    exe = Path(sys.executable).parent / "newslake"
+    t = time.perf_counter()
+    cmd = [str(exe), "extract", "--input", str(inp), "--output", str(out), "--kinds", kinds]
+    subprocess.run([*cmd, "--workers", str(workers)], check=True)
+    return time.perf_counter() - t
+
+
+def _score(script: Path, gold: Path, pred: Path, extra: list[str] | None = None) -> dict:
+    cmd = [sys.executable, str(script), str(gold), str(pred), "--json", *(extra or [])]
+    res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(res.stdout)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--eval", default="../shared/eval")
+    ap.add_argument("--out", default="bench/out")
+    ap.add_argument("--only", choices=["quotes", "attributions", "ner"])
+    ap.add_argument("--workers", type=int, default=0)
+    args = ap.parse_args()
+    ev, out = Path(args.eval), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict] = {}
+
+    if args.only in (None, "quotes", "attributions"):
+        gold_q = ev / "polnear_dev.jsonl"
+        n = _inputs(gold_q, out / "polnear_in.jsonl")
+        if args.only in (None, "quotes"):
+            secs = _extract(
+                out / "polnear_in.jsonl",
+                out / "polnear_quotes.jsonl",
+                "direct,partial",
+                args.workers,
+            )
+            r = _score(ev / "score_quotes.py", gold_q, out / "polnear_quotes.jsonl")["lenient"]
+            results["quotes"] = {"docs": n, "seconds": round(secs, 1), **r}
+            print(
+                f"quotes (PolNeAR dev, direct+partial): P {r['precision']:.3f} R {r['recall']:.3f} "
+                f"F1 {r['f1']:.3f} speaker {r['speaker_accuracy_overlap']:.3f}/"
+                f"{r['speaker_accuracy_overlap_or_name']:.3f} "
+                f"attributed F1 {r['attributed']['f1']:.3f}"
+                f"  [{BASELINES['quotes']}]"
+            )
+        if args.only in (None, "attributions"):
+            secs = _extract(
+                out / "polnear_in.jsonl", out / "polnear_all.jsonl", "all", args.workers
+            )
+            r = _score(
+                ev / "score_attributions.py",
+                ev / "polnear_attributions_dev.jsonl",
+                out / "polnear_all.jsonl",
+            )
+            results["attributions"] = {"seconds": round(secs, 1), **r}
+            lr = r.get("lenient", r)
+            print(
+                f"attributions (all kinds): {json.dumps(lr)[:600]}  [{BASELINES['attributions']}]"
+            )
+    if args.only in (None, "ner"):
+        gold_n = ev / "conll2003_testa_dev.jsonl"
+        n = _inputs(gold_n, out / "conll_in.jsonl")
+        secs = _extract(
+            out / "conll_in.jsonl", out / "conll_pred.jsonl", "direct,partial", args.workers
+        )
+        r = _score(ev / "score_ner.py", gold_n, out / "conll_pred.jsonl")
+        results["ner"] = {"docs": n, "seconds": round(secs, 1), **r}
+        o = r.get("overall", r)
+        print(f"NER (CoNLL-2003 testa): {json.dumps(o)[:300]}  [{BASELINES['ner']}]")
+    (out / "quality.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

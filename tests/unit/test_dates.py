@@ -1,0 +1,48 @@
+import datetime as dt
+
+import pytest
+
+from transforms.dates import date_from_url, day, parse_datetime, plausible, run_day
+
+NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-09-03T08:15:00-04:00", dt.datetime(2024, 9, 3, 12, 15, tzinfo=dt.UTC)),
+        ("2024-09-03T08:15:00Z", dt.datetime(2024, 9, 3, 8, 15, tzinfo=dt.UTC)),
+        ("2024-09-03T08:15:00+0200", dt.datetime(2024, 9, 3, 6, 15, tzinfo=dt.UTC)),
+        ("2024-09-03", dt.datetime(2024, 9, 3, tzinfo=dt.UTC)),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_datetime(value, expected):
+    assert parse_datetime(value) == expected
+
+
+def test_plausible_rejects_future_and_before_1990():
+    assert plausible(dt.datetime(2024, 1, 1, tzinfo=dt.UTC), NOW)
+    assert not plausible(dt.datetime(1989, 12, 31, tzinfo=dt.UTC), NOW)
+    assert not plausible(NOW + dt.timedelta(minutes=1), NOW)
+    assert not plausible(None, NOW)
+
+
+def test_date_from_url():
+    assert date_from_url("https://x.com/2019/11/19/story") == dt.datetime(
+        2019, 11, 19, tzinfo=dt.UTC
+    )
+    assert date_from_url("https://x.com/news/2023/apr/28/x") is None
+    assert date_from_url("https://x.com/2019/13/40/x") is None
+
+
+def test_run_day_uses_the_configured_timezone():
+    late = dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC)
+    assert run_day(None, "UTC", late) == dt.date(2026, 11, 29)
+    assert run_day(None, "Asia/Tokyo", late) == dt.date(2026, 11, 30)
+    assert run_day("2025-01-02", "UTC", late) == dt.date(2025, 1, 2)
+    with pytest.raises(ValueError, match="not YYYY-MM-DD"):
+        run_day("02/01/2025", "UTC", late)
+    assert day(late) == "2026-11-29"

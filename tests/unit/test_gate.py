@@ -1,0 +1,121 @@
+"""Each suite passes a good batch and names the rule a broken batch breaks."""
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from expectations.gate import SUITE_DIR, Gate
+from tests.expectations_helpers import TEXT, article, mention, quote
+from transforms.checks import DERIVED, article_checks, mention_checks, quote_checks
+from transforms.schemas import TABLES, rows_to_columns
+
+
+@pytest.fixture(scope="module")
+def gate():
+    return Gate(["articles", "mentions", "quotes"])
+
+
+def frame(table, rows):
+    df = pd.DataFrame(rows_to_columns(table, rows))
+    maps = [{n: getattr(r, n) for n in r.__dataclass_fields__} for r in rows]
+    texts = {r.article_id: TEXT for r in rows}
+    checks = {
+        "articles": lambda: article_checks(maps),
+        "mentions": lambda: mention_checks(maps, texts),
+        "quotes": lambda: quote_checks(maps, texts),
+    }[table]()
+    for name, values in checks.items():
+        df[name] = values
+    return df
+
+
+GOOD = {"articles": article, "mentions": mention, "quotes": quote}
+
+
+@pytest.mark.parametrize("table", sorted(GOOD))
+def test_good_batch_passes(gate, table):
+    result = gate.validate(table, frame(table, [GOOD[table]()]))
+    failed = [o.name for o in result.outcomes if not o.success]
+    assert failed == [] and result.rejected == {}
+
+
+BROKEN = [
+    ("articles", dict(url="ftp:/nope"), "expect_column_values_to_match_regex(url)"),
+    ("articles", dict(article_id="XYZ"), "expect_column_values_to_match_regex(article_id)"),
+    ("articles", dict(date_source="guess"), "expect_column_values_to_be_in_set(date_source)"),
+    ("articles", dict(language="english"), "expect_column_values_to_match_regex(language)"),
+    ("articles", dict(word_count=1), "expect_column_values_to_be_between(word_count)"),
+    ("articles", dict(title=""), "expect_column_value_lengths_to_be_between(title)"),
+    (
+        "articles",
+        dict(published_at=dt.datetime(1985, 1, 1, tzinfo=dt.UTC), date="1985-01-01"),
+        "expect_column_values_to_be_between(published_at)",
+    ),
+    (
+        "articles",
+        dict(published_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC), date="2027-01-01"),
+        "expect_column_pair_values_a_to_be_greater_than_b(fetched_at,published_at)",
+    ),
+    ("articles", dict(text_sha256="0" * 64), "expect_column_values_to_be_in_set(_text_sha256_ok)"),
+    ("articles", dict(date="2020-01-01"), "expect_column_values_to_be_in_set(_date_ok)"),
+    ("articles", dict(run_id=None), "expect_column_values_to_not_be_null(run_id)"),
+    ("mentions", dict(label="PERSONA"), "expect_column_values_to_be_in_set(label)"),
+    ("mentions", dict(start_char=-1), "expect_column_values_to_be_between(start_char)"),
+    (
+        "mentions",
+        dict(end_char=6, start_char=6),
+        "expect_column_pair_values_a_to_be_greater_than_b(end_char,start_char)",
+    ),
+    ("mentions", dict(text="Ann Lea"), "expect_column_values_to_be_in_set(_span_ok)"),
+    ("mentions", dict(entity_key="Ann Lee"), "expect_column_values_to_match_regex(entity_key)"),
+    ("mentions", dict(sentence_index=-2), "expect_column_values_to_be_between(sentence_index)"),
+    ("quotes", dict(quote_type="rumour"), "expect_column_values_to_be_in_set(quote_type)"),
+    ("quotes", dict(attribution="guess"), "expect_column_values_to_be_in_set(attribution)"),
+    ("quotes", dict(confidence=1.5), "expect_column_values_to_be_between(confidence)"),
+    (
+        "quotes",
+        dict(quote_text="We will close the bridge"),
+        "expect_column_values_to_be_in_set(_quote_span_ok)",
+    ),
+    ("quotes", dict(speaker_end=10_000), "expect_column_values_to_be_in_set(_speaker_span_ok)"),
+    ("quotes", dict(cue="says"), "expect_column_values_to_be_in_set(_cue_span_ok)"),
+    ("quotes", dict(attribution="none"), "expect_column_values_to_be_in_set(_attribution_ok)"),
+    ("quotes", dict(quote_id=None), "expect_column_values_to_not_be_null(quote_id)"),
+]
+
+
+@pytest.mark.parametrize(("table", "change", "expected"), BROKEN, ids=[b[2] for b in BROKEN])
+def test_broken_row_is_rejected_by_the_right_rule(gate, table, change, expected):
+    other_id = {TABLES[table].key[0]: "fedcba9876543210"}
+    rows = [GOOD[table](**other_id), GOOD[table](**change)]
+    result = gate.validate(table, frame(table, rows))
+    assert list(result.rejected) == [1]  # only the broken row
+    assert expected in result.rejected[1]  # named by the rule it breaks (a span rule may join)
+    assert result.batch_failures == []
+
+
+def test_duplicate_ids_and_missing_columns(gate):
+    result = gate.validate("mentions", frame("mentions", [mention(), mention()]))
+    assert result.rejected == {
+        0: ["expect_column_values_to_be_unique(mention_id)"],
+        1: ["expect_column_values_to_be_unique(mention_id)"],
+    }
+    broken = frame("quotes", [quote()]).drop(columns=["cue"])
+    result = gate.validate("quotes", broken)
+    assert any("expect_table_columns_to_match_set" in f for f in result.batch_failures)
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_suite_covers_its_schema_and_loads(table):
+    data = json.loads((SUITE_DIR / f"{table}.json").read_text())
+    columns = next(
+        e for e in data["expectations"] if e["type"] == "expect_table_columns_to_match_set"
+    )
+    fields = list(TABLES[table].row_type.__dataclass_fields__) + list(DERIVED.get(table, ()))
+    assert columns["kwargs"]["column_set"] == fields
+    assert all(
+        e["meta"].get("scope") in ("row", "batch") and e["meta"].get("why")
+        for e in data["expectations"]
+    )
