@@ -221,6 +221,9 @@ def page_meta(tree: lxml.html.HtmlElement) -> PageMeta:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         if key and key not in meta:
             meta[key] = el.get("content", "").strip()
+    # microdata on visible elements: <time itemprop="datePublished" datetime="…">
+    for el in tree.xpath('//*[@itemprop="datePublished" or @pubdate][@datetime or @content]'):
+        meta.setdefault("datepublished", (el.get("datetime") or el.get("content") or "").strip())
     canonical = tree.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
     html_lang = tree.xpath("/html/@lang")
     ld = article or {}

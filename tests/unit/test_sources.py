@@ -30,7 +30,8 @@ def test_jsonl_line_with_text_and_published():
     )
     doc = doc_from_jsonl_line("samples", "w.jsonl:1", line.encode(), NOW)
     assert isinstance(doc, RawDoc)
-    assert doc.source == "wire" and doc.content_type == "text/plain" and doc.body == b"Body here."
+    assert doc.source == "samples" and doc.hints.publisher == "wire"
+    assert doc.content_type == "text/plain" and doc.body == b"Body here."
     assert doc.hints.published == dt.datetime(2024, 9, 3, 8, tzinfo=dt.UTC)
     assert doc.hints.date_source == "archive"
 
