@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,14 +45,20 @@ def read_jsonl(
                 )
 
 
-def read_folder(source: str, root: Path, fetched_at: dt.datetime) -> Iterator[RawDoc | Failure]:
+def read_folder(
+    source: str, root: Path, fetched_at: dt.datetime, counts: Counter[str] | None = None
+) -> Iterator[RawDoc | Failure]:
     """Every document of a folder (or a single file), streamed."""
+    counts = counts if counts is not None else Counter()
     base = root if root.is_dir() else root.parent
     for path in list_files(root):
         origin = str(path.relative_to(base))
         if kind_of(path.name) == "jsonl":
-            yield from read_jsonl(source, path, origin, fetched_at)
+            for item in read_jsonl(source, path, origin, fetched_at):
+                counts["discovered"] += 1
+                yield item
             continue
+        counts["discovered"] += 1
         try:
             data = path.read_bytes()
         except OSError as exc:

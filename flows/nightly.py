@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ from prefect import flow
 from expectations.gate import Gate
 from flows import tasks
 from flows.lake import Lake
-from flows.local import read_folder
 from flows.pipeline import BatchContext, Counts, KnownArticles, process
 from flows.runs import (
     PIPELINE_VERSION,
@@ -23,9 +22,10 @@ from flows.runs import (
     record_run,
 )
 from flows.settings import Settings, SourceConfig, load_settings
+from flows.sources import WEB_KINDS, documents
+from flows.web import FetchHistory
 from flows.workers import NlpRuntime
 from transforms.dates import run_day
-from transforms.records import Failure, RawDoc
 from transforms.tables import RunInfo
 
 log = logging.getLogger("newslake")
@@ -37,17 +37,6 @@ class RunFailedError(RuntimeError):
     def __init__(self, summary: RunSummary) -> None:
         super().__init__(summary.message)
         self.summary = summary
-
-
-def iter_source(
-    source: SourceConfig, settings: Settings, fetched_at: Any
-) -> Iterator[RawDoc | Failure]:
-    """The documents of one source."""
-    if source.kind in ("folder", "jsonl"):
-        assert source.path is not None
-        yield from read_folder(source.name, Path(source.path), fetched_at)
-        return
-    raise NotImplementedError(f"source {source.name!r}: kind {source.kind!r} is not supported yet")
 
 
 def run_pipeline(
@@ -70,19 +59,15 @@ def run_pipeline(
         if unknown:
             raise ValueError(f"unknown source(s): {', '.join(sorted(unknown))}")
     counts = Counts()
+    history = FetchHistory.load(lake) if any(s.kind in WEB_KINDS for s in selected) else None
     with NlpRuntime(settings.model, settings.process_count(), settings.nlp_batch_size) as runtime:
         ctx = BatchContext(lake, runtime, Gate(), run, KnownArticles.load(lake))
         for source in selected:
             log.info("source %s (%s)", source.name, source.kind)
-            counts.merge(
-                process(
-                    ctx,
-                    iter_source(source, settings, started),
-                    settings.batch_size,
-                    started,
-                    tasks.submit,
-                )
-            )
+            found: Counter[str] = Counter()
+            items = documents(source, settings, run, lake, ctx.known.urls, history, found, started)
+            counts.merge(process(ctx, items, settings.batch_size, started, tasks.submit))
+            counts.per_source[source.name].update(found)
     status, message = decide_status(counts, settings.validation.max_quarantine_rate)
     summary = record_run(
         lake, run, flow_name, parameters, counts, status, message, settings.model, now_utc()

@@ -85,20 +85,28 @@ class KnownArticles:
 
     dates: dict[str, tuple[str, str]] = field(default_factory=dict)
     by_hash: dict[str, str] = field(default_factory=dict)
+    urls: set[str] = field(
+        default_factory=set
+    )  # canonical URLs, so a known page is not fetched again
 
     @classmethod
     def load(cls, lake: Lake) -> KnownArticles:
-        """Read the id, hash and date columns of the articles table."""
-        table = lake.read_arrow("articles", columns=["article_id", "text_sha256", "date"])
+        """Read the id, hash, URL and date columns of the articles table."""
+        table = lake.read_arrow(
+            "articles", columns=["article_id", "text_sha256", "canonical_url", "date"]
+        )
         known = cls()
-        for aid, sha, date in zip(
-            table.column("article_id").to_pylist(),
-            table.column("text_sha256").to_pylist(),
-            table.column("date").to_pylist(),
+        for aid, sha, url, date in zip(
+            *(
+                table.column(c).to_pylist()
+                for c in ("article_id", "text_sha256", "canonical_url", "date")
+            ),
             strict=True,
         ):
             known.dates[aid] = (date, sha)
             known.by_hash.setdefault(sha, aid)
+            if url:
+                known.urls.add(url)
         return known
 
 
@@ -139,14 +147,11 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
     counts = Counts(inputs=len(items))
     docs = [d for d in items if isinstance(d, RawDoc)]
     failures = [d for d in items if isinstance(d, Failure)]
+    # "discovered" is counted by the source adapters, which see what never gets this far
     for f in failures:
         counts.per_source[f.source]["failed"] += 1
     for d in docs:
         counts.per_source[d.source]["fetched"] += 1
-    for f in failures:
-        counts.per_source[f.source]["discovered"] += 1
-    for d in docs:
-        counts.per_source[d.source]["discovered"] += 1
     articles: list[ArticleRow] = []
     raws: list[RawRow] = []
     replaced: dict[str, str] = {}
@@ -179,6 +184,8 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
         else:
             ctx.known.by_hash.setdefault(row.text_sha256, row.article_id)
         ctx.known.dates[row.article_id] = (row.date, row.text_sha256)
+        if row.canonical_url:
+            ctx.known.urls.add(row.canonical_url)
         articles.append(row)
         raws.append(raw_row(doc, row.article_id, row.date, result.encoding))
     return Prepared(next(ctx.batch_numbers), articles, raws, replaced, failures, counts)
@@ -209,7 +216,10 @@ def finish_batch(
     """Build derived rows, validate every table of the batch, write what passed."""
     counts = prep.counts
     run = ctx.run
-    quarantine: list[QuarantineRow] = [failure_row(f, run, now) for f in prep.failures]
+    # a page that could not be fetched is in fetch_log already; everything else is quarantined
+    quarantine: list[QuarantineRow] = [
+        failure_row(f, run, now) for f in prep.failures if f.stage != "fetch"
+    ]
     articles = prep.articles
     mentions: list[MentionRow] = []
     quotes: list[QuoteRow] = []

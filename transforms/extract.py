@@ -377,10 +377,12 @@ def extract_html_doc(doc: RawDoc) -> Extracted | Failure:
         ("jsonld", parse_datetime(meta.ld_published))
     ]
     candidates += [("meta", parse_datetime(v)) for v in meta.meta_published]
+    hint = (doc.hints.date_source, doc.hints.published)
     candidates += [
         ("url", date_from_url(url) or date_from_url(page_url)),
-        (doc.hints.date_source, doc.hints.published),
+        *([] if doc.hints.weak_date else [hint]),
         ("meta", parse_datetime(traf.get("date"))),
+        *([hint] if doc.hints.weak_date else []),
     ]
     published, date_source = choose_date(candidates, doc.fetched_at)
 

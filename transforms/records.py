@@ -17,6 +17,8 @@ class Hints:
     publisher: str | None = None
     # which DATE_SOURCES value `published` counts as: feed, archive
     date_source: str = "feed"
+    # a weak date (sitemap lastmod, WARC capture time) loses to any date the page states
+    weak_date: bool = False
 
     def as_json(self) -> dict[str, object]:
         """JSON-ready form, for the raw table."""
@@ -27,6 +29,7 @@ class Hints:
             "language": self.language,
             "publisher": self.publisher,
             "date_source": self.date_source,
+            "weak_date": self.weak_date,
         }
 
 

@@ -256,6 +256,8 @@ class FetchLogRow:
     error: str | None = col(pa.string(), "What went wrong, if anything.")
     bytes: int = col(pa.int64(), "Body bytes received.", "", False)
     elapsed_ms: int = col(pa.int64(), "Duration of the attempt.", "", False)
+    etag: str | None = col(pa.string(), "ETag of a feed or sitemap, for the next conditional GET.")
+    last_modified: str | None = col(pa.string(), "Last-Modified of a feed or sitemap, likewise.")
     fetched_at: dt.datetime = col(UTC_US, "When the attempt started (UTC).", "", False)
     run_id: str = col(pa.string(), "Run that made the attempt.", "", False)
     date: str = col(pa.string(), "Partition: the run date.", "", False)

@@ -17,6 +17,7 @@ from transforms.records import Extracted, Failure, RawDoc
 from transforms.schemas import (
     ArticleRow,
     CoverageRow,
+    FetchLogRow,
     MentionRow,
     QuarantineRow,
     QuoteRow,
@@ -288,3 +289,40 @@ def eval_record(
         if m.label in EVAL_LABELS
     ]
     return {"id": doc_id, "quotes": quotes, "entities": entities}
+
+
+def fetch_row(
+    source: str,
+    url: str,
+    kind: str,
+    attempt: int,
+    status: int | None,
+    outcome: str,
+    error: str | None,
+    size: int,
+    elapsed_ms: int,
+    fetched_at: dt.datetime,
+    run: RunInfo,
+    final_url: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchLogRow:
+    """A fetch_log row for one attempt."""
+    return FetchLogRow(
+        fetch_id=sha_hex(run.run_id, source, url, kind, str(attempt)),
+        url=url,
+        final_url=final_url,
+        source=source,
+        kind=kind,
+        attempt=attempt,
+        status=status,
+        outcome=outcome,
+        error=error,
+        bytes=size,
+        elapsed_ms=elapsed_ms,
+        etag=etag,
+        last_modified=last_modified,
+        fetched_at=fetched_at,
+        run_id=run.run_id,
+        date=run.run_date.isoformat(),
+    )

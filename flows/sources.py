@@ -1,0 +1,61 @@
+"""Which adapter reads a configured source (local files, web, WARC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from flows.lake import Lake
+from flows.local import read_folder
+from flows.settings import Settings, SourceConfig
+from flows.warc import read_warc
+from flows.web import FetchHistory, WebSource
+from transforms.records import Failure, RawDoc
+from transforms.schemas import FetchLogRow, to_arrow
+from transforms.tables import RunInfo
+
+WEB_KINDS = frozenset({"rss", "sitemap", "urls"})
+
+
+def fetch_log_sink(lake: Lake) -> Callable[[list[FetchLogRow]], None]:
+    """Writes fetch_log rows as they come (every attempt is kept, even if the run dies later)."""
+
+    def sink(rows: list[FetchLogRow]) -> None:
+        lake.write("fetch_log", to_arrow("fetch_log", rows))
+
+    return sink
+
+
+def documents(
+    source: SourceConfig,
+    settings: Settings,
+    run: RunInfo,
+    lake: Lake,
+    known_urls: set[str],
+    history: FetchHistory | None,
+    counts: Counter[str],
+    now: dt.datetime,
+) -> Iterator[RawDoc | Failure]:
+    """The documents of one source, streamed; adapter counts (discovered, ...) go to `counts`."""
+    if source.kind in ("folder", "jsonl"):
+        assert source.path is not None
+        yield from read_folder(source.name, Path(source.path), now, counts)
+    elif source.kind == "warc":
+        assert source.path is not None
+        yield from read_warc(source.name, source.path, counts)
+    elif source.kind in WEB_KINDS:
+        web = WebSource(
+            source,
+            settings.http,
+            run,
+            known_urls,
+            history or FetchHistory(),
+            fetch_log_sink(lake),
+            chunk_size=settings.batch_size,
+        )
+        yield from web.documents()
+        counts.update(web.counts)
+    else:
+        raise ValueError(f"source {source.name!r}: unknown kind {source.kind!r}")
