@@ -25,6 +25,7 @@ from expectations.gate import Gate
 from flows.lake import Lake
 from flows.workers import NlpRuntime
 from transforms.checks import DERIVED, article_checks, mention_checks, quote_checks
+from transforms.dedup import NearDuplicateIndex
 from transforms.ids import sha_hex
 from transforms.records import Extracted, Failure, RawDoc
 from transforms.schemas import (
@@ -81,30 +82,25 @@ class Counts:
 
 @dataclass
 class KnownArticles:
-    """Articles already in the lake: id -> (partition date, text hash); text hash -> first id."""
+    """Articles already in the lake, for skipping, partition keeping and duplicates."""
 
-    dates: dict[str, tuple[str, str]] = field(default_factory=dict)
-    by_hash: dict[str, str] = field(default_factory=dict)
-    urls: set[str] = field(
-        default_factory=set
-    )  # canonical URLs, so a known page is not fetched again
+    dates: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (date, text hash)
+    by_hash: dict[str, str] = field(default_factory=dict)  # text hash -> first article id
+    urls: set[str] = field(default_factory=set)  # canonical URLs: known pages are not fetched
+    near: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
 
     @classmethod
     def load(cls, lake: Lake) -> KnownArticles:
-        """Read the id, hash, URL and date columns of the articles table."""
-        table = lake.read_arrow(
-            "articles", columns=["article_id", "text_sha256", "canonical_url", "date"]
-        )
+        """Read the id, hash, URL, date and SimHash columns of the articles table."""
+        columns = ["article_id", "text_sha256", "canonical_url", "date", "simhash", "fetched_at"]
+        table = lake.read_arrow("articles", columns=columns)
+        table = table.sort_by([("fetched_at", "ascending"), ("article_id", "ascending")])
         known = cls()
-        for aid, sha, url, date in zip(
-            *(
-                table.column(c).to_pylist()
-                for c in ("article_id", "text_sha256", "canonical_url", "date")
-            ),
-            strict=True,
-        ):
+        values = zip(*(table.column(c).to_pylist() for c in columns[:5]), strict=True)
+        for aid, sha, url, date, sim in values:
             known.dates[aid] = (date, sha)
             known.by_hash.setdefault(sha, aid)
+            known.near.add(sim, aid)
             if url:
                 known.urls.add(url)
         return known
@@ -179,10 +175,12 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
             row = _with(row, date=old_date)
             replaced[row.article_id] = old_date
         first = ctx.known.by_hash.get(row.text_sha256)
-        if first is not None and first != row.article_id:
+        if first is None or first == row.article_id:
+            first = ctx.known.near.find(row.simhash, exclude=row.article_id)
+        if first is not None:
             row = _with(row, duplicate_of=first)
-        else:
-            ctx.known.by_hash.setdefault(row.text_sha256, row.article_id)
+        ctx.known.by_hash.setdefault(row.text_sha256, row.article_id)
+        ctx.known.near.add(row.simhash, row.article_id)
         ctx.known.dates[row.article_id] = (row.date, row.text_sha256)
         if row.canonical_url:
             ctx.known.urls.add(row.canonical_url)

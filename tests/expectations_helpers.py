@@ -29,6 +29,7 @@ def article(**changes) -> ArticleRow:
         text_sha256=text_sha256(TEXT),
         word_count=len(TEXT.split()),
         duplicate_of=None,
+        simhash=12345,
         extractor="trafilatura",
         pipeline_version="0.1.0",
         run_id="run-1",

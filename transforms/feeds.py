@@ -13,7 +13,9 @@ import datetime as dt
 import json
 import re
 import time
+import warnings
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 import defusedxml.ElementTree as SafeET
@@ -113,7 +115,14 @@ def parse_feed(
     if body.lstrip()[:1] == b"{":
         return parse_json_feed(body, base_url, None, max_urls)
     # relative item links resolve against the feed's own site link, not the feed URL
-    parsed = feedparser.parse(body, resolve_relative_uris=False, sanitize_html=False)
+    with warnings.catch_warnings():
+        # feedparser warns about its updated/published fallback on every access
+        warnings.simplefilter("ignore", DeprecationWarning)
+        parsed = feedparser.parse(body, resolve_relative_uris=False, sanitize_html=False)
+        return _feed_links(parsed, base_url, max_urls)
+
+
+def _feed_links(parsed: Any, base_url: str, max_urls: int) -> Discovery:
     if not parsed.entries:
         reason = str(parsed.get("bozo_exception") or "no items")
         raise FeedError(f"not a feed: {reason}")

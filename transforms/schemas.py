@@ -105,6 +105,9 @@ class ArticleRow:
     duplicate_of: str | None = col(
         pa.string(), "article_id of an earlier article with the same or near-same text."
     )
+    simhash: int = col(
+        pa.int64(), "64-bit SimHash of the text (near-duplicates differ in <= 3 bits).", "", False
+    )
     extractor: str = col(
         pa.string(),
         "How text was obtained (text, jsonld, trafilatura).",

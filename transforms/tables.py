@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import zstandard
 
 from transforms.dates import day
+from transforms.dedup import simhash
 from transforms.entities import EntityMention
 from transforms.ids import article_id_for, sha_hex, span_id, text_sha256
 from transforms.quotes import Quote
@@ -69,6 +70,7 @@ def article_row(doc: RawDoc, ex: Extracted, run: RunInfo) -> ArticleRow:
         text_sha256=text_sha256(ex.text),
         word_count=len(ex.text.split()),
         duplicate_of=None,
+        simhash=simhash(ex.text),
         extractor=ex.extractor,
         pipeline_version=run.pipeline_version,
         run_id=run.run_id,

@@ -205,21 +205,12 @@ def feeds(server):
     docs["/sitemaps/notxml.xml"] = (b"<html><body>Sitemap moved</body></html>", "text/html")
     bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><rss><channel><item><link>&lol2;</link></item></channel></rss>'
     docs["/feeds/bomb.rss"] = (bomb, "application/rss+xml")
-    pid = "aeb-7a457a4f71735c17"
-    docs["/lists/failing.txt"] = (
-        "\n".join(
-            [
-                f"{b}/status/404",
-                f"{b}/status/410",
-                f"{b}/flaky/{pid}",
-                f"{b}/pdf",
-                f"{b}/big",
-                f"{b}/loop/a",
-            ]
-        ).encode(),
-        "text/plain",
-    )
-    return {"expected": expected, "flaky_page": pid}
+    pid, other = "aeb-7a457a4f71735c17", "aeb-776a1c046798b474"
+    copy = f"{b}/html/{expected[0]}.html?edition=2"  # the same page under another URL
+    urls = [f"{b}/status/404", f"{b}/status/410", f"{b}/flaky/{pid}", f"{b}/pdf", f"{b}/big"]
+    urls += [f"{b}/loop/a", f"{b}/badcharset/{other}", copy]
+    docs["/lists/failing.txt"] = ("\n".join(urls).encode(), "text/plain")
+    return {"expected": expected, "flaky_page": pid, "charset_page": other, "copy": copy}
 
 
 def web_settings(server, lake: Path) -> Settings:
@@ -248,12 +239,16 @@ def test_nightly_over_feeds_and_sitemaps(server, feeds, prefect_api, tmp_path, m
     summary = nightly(run_date="2026-11-29")
     lake = Lake(str(tmp_path / "lake"))
     articles = lake.read_table("articles")
-    expected = set(feeds["expected"]) | {feeds["flaky_page"]}
+    expected = set(feeds["expected"]) | {feeds["flaky_page"], feeds["charset_page"]}
     got = {urlsplit(u).path.rsplit("/", 1)[-1].removesuffix(".html") for u in articles["url"]}
     if got != expected:
         print(lake.read_table("fetch_log")[["url", "outcome", "error"]].to_string())
     assert got == expected
-    assert summary["written"]["articles"] == len(expected)
+    assert summary["written"]["articles"] == len(expected) + 1  # and the copy, marked as one
+    first = articles[articles["url"].str.endswith(f"/{feeds['expected'][0]}.html")][
+        "article_id"
+    ].iloc[0]
+    assert articles[articles["url"] == feeds["copy"]]["duplicate_of"].tolist() == [first]
 
     log = lake.read_table("fetch_log")
     by_url = dict(list(log.groupby("url")))
@@ -269,7 +264,7 @@ def test_nightly_over_feeds_and_sitemaps(server, feeds, prefect_api, tmp_path, m
     assert (log["kind"] == "robots").sum() >= 1
     cov = lake.read_table("coverage").set_index("source")
     assert cov.loc["guardian", ["discovered", "fetched", "written"]].tolist() == [CAP, CAP, CAP]
-    assert cov.loc["failing", "failed"] == 5 and cov.loc["failing", "written"] == 1
+    assert cov.loc["failing", "failed"] == 5 and cov.loc["failing", "written"] == 3
     quarantine = lake.read_table("quarantine").set_index("origin")
     assert "not a feed" in quarantine.loc[f"{b}/feeds/broken.rss", "reason"]
     assert "not a sitemap" in quarantine.loc[f"{b}/sitemaps/notxml.xml", "reason"]
