@@ -80,23 +80,43 @@ def _acronym(words: tuple[str, ...]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
 
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+
+
+def _split(doc: Any, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """Parts of a name span: split at commas ("Grace Road, Leicestershire"), without
+    trailing numbers ("Somerset 83")."""
+    if label not in NAME_LABELS:
+        return [(start, end)]
+    parts, lo = [], start
+    for i in range(start, end):
+        if doc[i].text in (",", ";", "|"):
+            parts.append((lo, i))
+            lo = i + 1
+    parts.append((lo, end))
+    out = []
+    for s, e in parts:
+        while e > s and (doc[e - 1].like_num or doc[e - 1].is_digit):
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _key(doc: Any, start: int, end: int) -> tuple[str, ...]:
+    return tuple(t.text.casefold() for t in doc[start:end])
+
+
 def resolve_entities(doc: Any) -> list[EntityMention]:
     """Article-consistent entity mentions of a parsed Doc, with canonical names and keys."""
     spans: list[tuple[int, int, str]] = []
     for ent in doc.ents:
-        if ent.label_ not in NAME_LABELS and ent.label_ not in {
-            "DATE",
-            "TIME",
-            "PERCENT",
-            "MONEY",
-            "QUANTITY",
-            "ORDINAL",
-            "CARDINAL",
-        }:
+        if ent.label_ not in NAME_LABELS and ent.label_ not in NUMERIC_LABELS:
             continue
-        s, e = _trim(doc, ent.start, ent.end, ent.label_)
-        if any(ch.isalnum() for ch in doc[s:e].text):
-            spans.append((s, e, ent.label_))
+        for s0, e0 in _split(doc, ent.start, ent.end, ent.label_):
+            s, e = _trim(doc, s0, e0, ent.label_)
+            if any(ch.isalnum() for ch in doc[s:e].text):
+                spans.append((s, e, ent.label_))
 
     # people: full names and their surnames
     full_names: dict[str, tuple[str, ...]] = {}  # surname -> first full name seen
@@ -118,46 +138,68 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         return full_names.get(words[0].lower())
 
     # a name known as a person is a person everywhere in the article
-    relabelled: list[tuple[int, int, str]] = []
-    for s, e, label in spans:
-        if label in RELABEL_TO_PERSON and e - s <= 3 and person_name(_words(doc, s, e)):
-            label = "PERSON"
-        relabelled.append((s, e, label))
-    spans = relabelled
+    spans = [
+        (
+            s,
+            e,
+            "PERSON"
+            if label in RELABEL_TO_PERSON and e - s <= 3 and person_name(_words(doc, s, e))
+            else label,
+        )
+        for s, e, label in spans
+    ]
 
-    # mentions NER missed: a known person's surname, or a name tagged elsewhere in the article
+    # mentions NER missed: a name tagged elsewhere in the article (any case: headlines are
+    # often in capitals), or a known person's surname
     taken = [False] * len(doc)
     for s, e, _ in spans:
         for i in range(s, e):
             taken[i] = True
-    known_texts: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    known: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for s, e, label in spans:
-        if label in NAME_LABELS:
-            known_texts[_words(doc, s, e)][label] += 1
+        if label in NAME_LABELS and e - s <= 4:
+            known[_key(doc, s, e)][label] += 1
+    for surname in full_names:
+        known[(surname,)]["PERSON"] += 1
     added: list[tuple[int, int, str]] = []
-    for tok in doc:
-        if taken[tok.i] or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
-            continue
-        words = (tok.text,)
-        if tok.text.lower() in full_names and not tok.text.isupper():
-            added.append((tok.i, tok.i + 1, "PERSON"))
-            taken[tok.i] = True
-        elif words in known_texts and len(tok.text) > 1:
-            added.append((tok.i, tok.i + 1, known_texts[words].most_common(1)[0][0]))
-            taken[tok.i] = True
+    i = 0
+    while i < len(doc):
+        match = None
+        for n in (4, 3, 2, 1):
+            j = i + n
+            if j > len(doc) or any(taken[k] for k in range(i, j)):
+                continue
+            words = doc[i:j]
+            if not words[0].text[:1].isupper() or not words[-1].text[:1].isupper():
+                continue
+            if n == 1 and (
+                len(words[0].text) < 2 or (words[0].pos_ != "PROPN" and not words[0].is_upper)
+            ):
+                continue
+            votes = known.get(_key(doc, i, j))
+            if votes:
+                match = (i, j, votes.most_common(1)[0][0])
+                break
+        if match:
+            added.append(match)
+            for k in range(match[0], match[1]):
+                taken[k] = True
+            i = match[1]
+        else:
+            i += 1
     spans = sorted(spans + added)
 
     # one label per name across the article (majority; people keep PERSON)
-    votes: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    votes_by_name: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for s, e, label in spans:
         if label in NAME_LABELS:
-            votes[_words(doc, s, e)][label] += 1
+            votes_by_name[_key(doc, s, e)][label] += 1
     consistent: list[tuple[int, int, str]] = []
     for s, e, label in spans:
-        words = _words(doc, s, e)
         if label in NAME_LABELS and label != "PERSON":
-            best, count = votes[words].most_common(1)[0]
-            if count > votes[words][label]:
+            tally = votes_by_name[_key(doc, s, e)]
+            best, count = tally.most_common(1)[0]
+            if count > tally[label]:
                 label = best
         consistent.append((s, e, label))
 

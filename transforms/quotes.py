@@ -318,7 +318,7 @@ class QuoteFinder:
                                 return obj
         return None
 
-    def _subject(self, verb: Any) -> Any | None:
+    def _subject(self, verb: Any, hops: int = 0) -> Any | None:
         for child in verb.children:
             if child.dep_ in SUBJECT_DEPS and not self.in_quote[child.i]:
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -331,8 +331,13 @@ class QuoteFinder:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return obj
-        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
-            return self._subject(verb.head)
+        if hops >= 3 or verb.head.i == verb.i:
+            return None
+        if verb.dep_ in ("conj", "xcomp", "advcl"):
+            return self._subject(verb.head, hops + 1)
+        if verb.dep_ == "pcomp" and verb.head.head.i != verb.head.i:
+            # "X rallied supporters by warning that …": the subject of the verb above "by"
+            return self._subject(verb.head.head, hops + 1)
         if verb.dep_ == "relcl":
             return verb.head
         return None
@@ -406,36 +411,94 @@ class QuoteFinder:
             return None
         return self._subject(tok)
 
-    def cue_above(self, toks: list[Any]) -> tuple[Any, Any] | None:
+    def cue_above(self, toks: list[Any], paragraph: int) -> tuple[Any, Any] | None:
         """(cue, subject) governing the span: the nearest speech verb above it in the tree,
-        an "according to X" on the way up, or a parenthetical "he said" attached there."""
+        an "according to X" on the way up, or a parenthetical "he said" attached there.
+        Only within the quote's paragraph: the parser's sentences can run across them."""
         inside = {t.i for t in toks}
+        lo, hi = self.paras[paragraph]
+
+        def here(tok: Any) -> bool:
+            return bool(lo <= tok.idx < hi)
+
         roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
         best: tuple[int, Any, Any] | None = None
         for root in roots:
             for depth, node in enumerate([root, *root.ancestors]):
-                if depth > 8 or (best is not None and depth >= best[0]):
+                if depth > 8 or (best is not None and depth >= best[0]) or not here(node):
                     break
                 found: tuple[Any, Any] | None = None
                 if node.i not in inside:
                     subject = self._cue_subject(node)
-                    if subject is not None:
+                    if subject is not None and here(subject):
                         found = (node, subject)
                 if found is None:
                     obj = self._according_to(node)
-                    if obj is not None and not self.in_quote[obj.i]:
+                    if obj is not None and not self.in_quote[obj.i] and here(obj):
                         found = (obj.head.head, obj)
                 if found is None:
                     for child in node.children:
-                        if child.dep_ in ("parataxis", "advcl") and child.i not in inside:
+                        if (
+                            child.dep_ in ("parataxis", "advcl")
+                            and child.i not in inside
+                            and here(child)
+                        ):
                             subject = self._cue_subject(child)
-                            if subject is not None:
+                            if subject is not None and here(subject):
                                 found = (child, subject)
                                 break
                 if found is not None:
                     best = (depth, *found)
                     break
-        return (best[1], best[2]) if best else None
+        if best is None:
+            return None
+        cue, subject = best[1], best[2]
+        if subject.lower_ in SPEAKER_PRONOUNS:
+            # "Kasich says he'd tell him “no more nonsense”": the named speaker of the
+            # outer cue is the source, the pronoun only repeats it
+            outer = self._named_outer_cue(cue, subject, here)
+            if outer is not None:
+                return outer
+        return cue, subject
+
+    def _named_outer_cue(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
+        gender = SPEAKER_PRONOUNS.get(pronoun.lower_)
+        for node in cue.ancestors:
+            if not here(node) or self.in_quote[node.i]:
+                return None
+            subject = self._cue_subject(node)
+            if subject is None:
+                continue
+            m = self.entity_at.get(subject.i)
+            if m is None or m.label != "PERSON" or subject.i >= pronoun.i:
+                return None
+            known = self.coref.gender(m.entity_key)
+            if gender in ("m", "f") and known is not None and known != gender:
+                return None
+            return node, subject
+        return None
+
+    def cue_right_after(self, span: MarkSpan) -> tuple[Any, Any] | None:
+        """A cue clause hard after the closing mark: "…,” she said" / "…,” said Smith" /
+        "…,” Smith said in an email". The most direct attribution a quote can have."""
+        _, hi = self.paras[span.paragraph]
+        toks = [t for t in self._tokens_in(min(span.close_at + 1, hi), hi) if not t.is_space]
+        # after a quote that ends its sentence ("…prevails.”") only a bare "he said" counts,
+        # not the next sentence ("However, he also asserted …")
+        ended = self.text[span.start : span.end].rstrip()[-1:] in (".", "!", "?")
+        window: list[Any] = []
+        for tok in toks[:6]:
+            if self.in_quote[tok.i] or tok.text in (".", "!", "?", ";", ":"):
+                break
+            if ended and tok.is_punct:
+                break
+            window.append(tok)
+            if self._is_cue(tok):
+                subject = self._subject(tok) or self._nearby_name(window[:-1], tok)
+                if subject is not None and span.close_at <= subject.idx < hi:
+                    return tok, subject
+                return None
+        return None
 
     def _previous_quote_end(self, span: MarkSpan) -> int:
         """Offset after the previous closing mark in the span's paragraph (or its start)."""
@@ -484,11 +547,8 @@ class QuoteFinder:
 
     def _colon_introduction(self, tail: list[Any]) -> tuple[Any, Any] | None:
         """Who introduces a quote with a colon or comma but no speech verb:
-        "Wallnau continues: “…", "… pollster Daron Shaw: “…", "Howard Kurtz, Fox News: “…"."""
-        if len(tail) >= 2:
-            m = self.entity_at.get(tail[-2].i)
-            if m is not None and m.label == "PERSON":
-                return tail[-1], self.doc[m.start : m.end].root
+        "Wallnau continues: “…", "… pollster Daron Shaw: “…", "Howard Kurtz, Fox News: “…",
+        "Rep. Trey Gowdy (R-S.C.): “…"."""
         for tok in reversed(tail):
             if tok.pos_ in ("VERB", "AUX"):
                 subject = self._subject(tok)
@@ -500,9 +560,13 @@ class QuoteFinder:
                 if subject.lower_ in ("he", "she", "they"):
                     return tok, subject
                 break
-        m = self.entity_at.get(tail[0].i)
-        if m is not None and m.label in ("PERSON", "ORG") and tail[-1].text == ":":
-            return tail[0], self.doc[m.start : m.end].root
+        if tail[-1].text != ":":
+            return None
+        # no verb: the name closest before the colon introduces the quote
+        for tok in reversed(tail[-16:]):
+            m = self.entity_at.get(tok.i)
+            if m is not None and m.label in ("PERSON", "ORG"):
+                return tail[-1], self.doc[m.start : m.end].root
         return None
 
     def subject_of_previous_paragraph(self, span: MarkSpan) -> Any | None:
@@ -649,7 +713,7 @@ class QuoteFinder:
         cue: Any | None = None
         group: int | None = None
 
-        found = self.cue_above(toks)
+        found = self.cue_right_after(span) or self.cue_above(toks, span.paragraph)
         if (
             found is None
             and previous is not None
