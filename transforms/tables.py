@@ -48,7 +48,7 @@ class RunInfo:
 
 def article_row(doc: RawDoc, ex: Extracted, run: RunInfo) -> ArticleRow:
     """The articles row of an extracted document; date from publication, else first seen."""
-    aid = article_id_for(ex.canonical_url, ex.text)
+    aid = doc.article_id or article_id_for(ex.canonical_url, ex.text)
     if ex.published_at is not None and ex.date_source is not None:
         date, date_source = day(ex.published_at), ex.date_source
     else:
