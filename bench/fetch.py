@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from flows.http import Fetcher
+from flows.fetcher import Fetcher
 from flows.settings import HttpConfig
 from tests.localserver import Handler, Server, State
 

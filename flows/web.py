@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import pyarrow.compute as pc
 
-from flows.http import Attempt, Fetcher, Response
+from flows.fetcher import Attempt, Fetcher, Response
 from flows.lake import Lake
 from flows.settings import HttpConfig, SourceConfig
 from transforms.feeds import Discovery, FeedError, Link, parse_feed, parse_sitemap, parse_url_list

@@ -109,7 +109,7 @@ def test_an_interrupted_backfill_redoes_only_what_did_not_finish(
 
 
 def test_reprocess_rebuilds_from_raw_without_the_network(default_lake, prefect_api, monkeypatch):
-    from flows import http
+    from flows import fetcher as http
     from flows.backfill import reprocess
 
     folder, config, _ = default_lake

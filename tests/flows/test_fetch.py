@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flows.http import Fetcher
+from flows.fetcher import Fetcher
 from flows.lake import Lake
 from flows.settings import HttpConfig, Settings, SourceConfig
 from tests import localserver

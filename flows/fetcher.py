@@ -33,7 +33,7 @@ from protego import Protego
 
 from flows.settings import HttpConfig
 
-log = logging.getLogger("newslake.http")
+log = logging.getLogger("newslake.fetcher")
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
