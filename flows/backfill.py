@@ -17,6 +17,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import fsspec
@@ -45,6 +46,7 @@ from transforms.records import Failure, Hints, RawDoc
 from transforms.tables import RunInfo, decompress
 
 log = logging.getLogger("newslake.backfill")
+FILES_PER_UNIT = 50
 
 
 @dataclass(frozen=True)
@@ -86,18 +88,18 @@ def plan_units(
                 units.append(Unit(f"warc:{path}:{start}:{end}", one, fp))
         elif s.kind in ("folder", "jsonl"):
             assert s.path is not None
-            from pathlib import Path
-
-            listing = [
-                (str(f), f.stat().st_size, f.stat().st_mtime) for f in list_files(Path(s.path))
-            ]
-            units.append(
-                Unit(
-                    f"{s.kind}:{s.name}:{start}:{end}",
-                    s,
-                    _fingerprint([listing, start, end, pipeline]),
-                )
-            )
+            root = Path(s.path)
+            base = root if root.is_dir() else root.parent
+            files = list_files(root)
+            # files in groups, so units can run side by side (on Dask workers)
+            for n in range(0, len(files), FILES_PER_UNIT):
+                group = files[n : n + FILES_PER_UNIT]
+                listing = [
+                    (str(f.relative_to(base)), f.stat().st_size, f.stat().st_mtime) for f in group
+                ]
+                one = s.model_copy(update={"include": [name for name, _, _ in listing]})
+                key = f"{s.kind}:{s.name}:{listing[0][0]}:{start}:{end}"
+                units.append(Unit(key, one, _fingerprint([listing, start, end, pipeline])))
         else:
             units.append(Unit(f"{s.kind}:{s.name}:{start}:{end}", s, None))
     return units

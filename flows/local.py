@@ -46,12 +46,17 @@ def read_jsonl(
 
 
 def read_folder(
-    source: str, root: Path, fetched_at: dt.datetime, counts: Counter[str] | None = None
+    source: str,
+    root: Path,
+    fetched_at: dt.datetime,
+    counts: Counter[str] | None = None,
+    include: list[str] | None = None,
 ) -> Iterator[RawDoc | Failure]:
-    """Every document of a folder (or a single file), streamed."""
+    """Every document of a folder (or a single file, or the `include`d files), streamed."""
     counts = counts if counts is not None else Counter()
     base = root if root.is_dir() else root.parent
-    for path in list_files(root):
+    files = [base / f for f in include] if include else list_files(root)
+    for path in files:
         origin = str(path.relative_to(base))
         if kind_of(path.name) == "jsonl":
             for item in read_jsonl(source, path, origin, fetched_at):

@@ -22,6 +22,9 @@ class SourceConfig(BaseModel):
     path: str | None = None  # folder, jsonl, warc
     url: str | None = None  # rss, sitemap
     urls: list[str] = Field(default_factory=list)
+    include: list[str] = Field(
+        default_factory=list, description="folder: only these files (backfill units)"
+    )
     enabled: bool = True
 
     @model_validator(mode="after")

@@ -41,7 +41,7 @@ def documents(
     """The documents of one source, streamed; adapter counts (discovered, ...) go to `counts`."""
     if source.kind in ("folder", "jsonl"):
         assert source.path is not None
-        yield from read_folder(source.name, Path(source.path), now, counts)
+        yield from read_folder(source.name, Path(source.path), now, counts, source.include or None)
     elif source.kind == "warc":
         assert source.path is not None
         yield from read_warc(source.name, source.path, counts)
