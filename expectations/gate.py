@@ -4,7 +4,9 @@ Suites are Great Expectations 1.x suites stored as JSON beside this module,
 one per table. Each expectation's `meta.scope` says what a failure means:
 - `row`: the failing rows are quarantined with the expectation's name; the
   rest of the batch is written;
-- `batch`: nothing of the batch is written and the run is marked failed.
+- `batch`: nothing of the batch is written and the run is marked failed;
+- `anomaly`: a source looks wrong this run (volume, silence, quarantine rate): the
+  run warns or fails, per `validation.anomaly_action`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from typing import Any
 import pandas as pd
 
 SUITE_DIR = Path(__file__).resolve().parent
+# scopes whose failures are per row: "row" rows are quarantined; "anomaly" rows (one per
+# source in the anomalies suite) warn or fail the run, as configured
+ROW_SCOPES = frozenset({"row", "anomaly"})
 log = logging.getLogger(__name__)
 
 
@@ -137,10 +142,10 @@ class Gate:
                 unexpected_count=int(res.get("unexpected_count") or 0),
                 element_count=int(res.get("element_count") or len(frame)),
                 observed=json.dumps(observed, default=str) if observed is not None else None,
-                failed_rows=failed_rows if scope == "row" else (),
+                failed_rows=failed_rows if scope in ROW_SCOPES else (),
             )
             gate.outcomes.append(outcome)
-            if not outcome.success and scope == "row":
+            if not outcome.success and scope in ROW_SCOPES:
                 for i in failed_rows:
                     gate.rejected.setdefault(i, []).append(name)
         return gate

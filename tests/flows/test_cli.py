@@ -1,0 +1,100 @@
+"""The command line: help on every command, exit codes, stats."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NEWSLAKE = str(Path(sys.executable).parent / "newslake")
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "backfill", "reprocess", "serve", "validate", "stats", "extract"]
+)
+def test_every_command_has_help(command):
+    res = subprocess.run([NEWSLAKE, command, "--help"], capture_output=True, text=True)
+    assert res.returncode == 0 and "Usage" in res.stdout
+
+
+def test_bad_dates_and_configs_exit_2(tmp_path):
+    res = subprocess.run(
+        [NEWSLAKE, "backfill", "--start", "2024-13-01", "--end", "2024-12-31"],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2 and "not a date" in res.stderr
+    res = subprocess.run(
+        [NEWSLAKE, "stats", "--config", str(tmp_path / "missing.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2 and "configuration file not found" in res.stderr
+
+
+@pytest.mark.slow
+def test_stats_on_the_sample_lake(sample_run):
+    _, root = sample_run
+    res = subprocess.run([NEWSLAKE, "stats", "--lake", root], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "articles" in res.stdout and "27" in res.stdout and "latest runs" in res.stdout
+
+
+@pytest.mark.slow
+def test_validate_reports_and_builds_data_docs(sample_run):
+    _, root = sample_run
+    res = subprocess.run(
+        [
+            NEWSLAKE,
+            "validate",
+            "--lake",
+            root,
+            "--table",
+            "quotes",
+            "--table",
+            "articles",
+            "--date",
+            "2026-11-29",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "0 expectations failed" in res.stdout
+    assert (Path(root) / "_docs" / "index.html").exists()
+    res = subprocess.run(
+        [NEWSLAKE, "validate", "--lake", root, "--table", "nope"], capture_output=True, text=True
+    )
+    assert res.returncode == 2
+
+
+@pytest.mark.slow
+def test_validate_finds_a_broken_partition(sample_run, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    _, root = sample_run
+    copy = tmp_path / "lake"
+    shutil.copytree(root, copy)
+    part = copy / "quotes" / "date=2026-11-29" / "part-0.parquet"
+    table = pq.read_table(part)
+    texts = table.column("quote_text").to_pylist()
+    texts[0] = texts[0] + " (edited)"
+    import pyarrow as pa
+
+    pq.write_table(
+        table.set_column(
+            table.schema.get_field_index("quote_text"), "quote_text", pa.array(texts, pa.string())
+        ),
+        part,
+    )
+    res = subprocess.run(
+        [NEWSLAKE, "validate", "--lake", str(copy), "--table", "quotes", "--no-docs"],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 1
+    assert (
+        "quotes 2026-11-29: expect_column_values_to_be_in_set(_quote_span_ok): 1 of" in res.stdout
+    )
