@@ -19,15 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from expectations.gate import Gate
 from flows.lake import Lake
 from flows.workers import NlpRuntime
-from transforms.checks import DERIVED, article_checks, mention_checks, quote_checks
+from transforms.checks import article_checks, mention_checks, quote_checks
 from transforms.dedup import NearDuplicateIndex
 from transforms.ids import sha_hex
-from transforms.records import Extracted, Failure, RawDoc
+from transforms.records import Failure, RawDoc
 from transforms.schemas import (
     ArticleRow,
     MentionRow,
@@ -373,6 +372,20 @@ def _asmap(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in row.__dataclass_fields__}
 
 
+class _Done:
+    """The result of a step run inline, shaped like a task future."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def _run_now(fn: Any, *args: Any) -> _Done:
+    return _Done(fn(*args))
+
+
 def process(
     ctx: BatchContext,
     items: Iterable[RawDoc | Failure],
@@ -386,18 +399,7 @@ def process(
     flows pass Prefect task submission, so each batch step is a task run.
     """
     total = Counts()
-
-    def run_now(fn: Any, *args: Any) -> Any:
-        class Done:
-            def __init__(self, value: Any) -> None:
-                self.value = value
-
-            def result(self) -> Any:
-                return self.value
-
-        return Done(fn(*args))
-
-    submit = submit or run_now
+    submit = submit or _run_now
     pending: tuple[Prepared, Any] | None = None
     for chunk in batched(items, batch_size):
         prep = submit(prepare_batch, ctx, chunk).result()
@@ -413,11 +415,3 @@ def process(
 def analyze_texts(ctx: BatchContext, texts: list[str]) -> list[Analysis]:
     """NLP of a batch's texts on the run's workers."""
     return ctx.runtime.analyze(texts)
-
-
-def empty_arrow(table: str) -> pa.Table:
-    """An empty table with the schema (for tests and readers)."""
-    return to_arrow(table, [])
-
-
-__all__ = ["DERIVED", "BatchContext", "Counts", "Extracted", "KnownArticles", "process"]

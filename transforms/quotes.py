@@ -560,13 +560,15 @@ class QuoteFinder:
                 if subject.lower_ in ("he", "she", "they"):
                     return tok, subject
                 break
-        if tail[-1].text != ":":
+        # a nominal cue: "Trump, in a statement, “…" / "the company's statement: “…"
+        nominal = next((t for t in reversed(tail[-12:]) if t.lemma_.lower() in CUE_NOUNS), None)
+        if tail[-1].text != ":" and nominal is None:
             return None
-        # no verb: the name closest before the colon introduces the quote
+        # no verb: the name closest before the colon (or the cue noun) introduces the quote
         for tok in reversed(tail[-16:]):
             m = self.entity_at.get(tok.i)
             if m is not None and m.label in ("PERSON", "ORG"):
-                return tail[-1], self.doc[m.start : m.end].root
+                return nominal or tail[-1], self.doc[m.start : m.end].root
         return None
 
     def subject_of_previous_paragraph(self, span: MarkSpan) -> Any | None:
@@ -967,9 +969,6 @@ def _replace(q: Quote, **changes: Any) -> Quote:
 def find_quotes(doc: Any, mentions: list[EntityMention]) -> list[Quote]:
     """All quotes of a parsed Doc whose entities were resolved by `resolve_entities`."""
     return QuoteFinder(doc, mentions).find()
-
-
-__all__ = ["CUE_NOUNS", "Quote", "find_quotes"]
 
 
 def _group_of(q: Quote) -> int:

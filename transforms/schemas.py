@@ -414,13 +414,6 @@ def arrow_schema(table: str, with_partition: bool = False) -> pa.Schema:
     )
 
 
-def column_names(table: str) -> list[str]:
-    """Stored column names of a table, in schema order (no partition column)."""
-    return [
-        f.name for f in dataclasses.fields(TABLES[table].row_type) if f.name != PARTITION_COLUMN
-    ]
-
-
 def rows_to_columns(table: str, rows: Sequence[Any]) -> dict[str, list[Any]]:
     """Columns (with the partition column) of a list of row dataclasses."""
     names = [f.name for f in dataclasses.fields(TABLES[table].row_type)]

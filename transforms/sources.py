@@ -9,7 +9,6 @@ import datetime as dt
 import gzip
 import json
 import zlib
-from collections.abc import Iterator
 
 from transforms.dates import parse_datetime
 from transforms.records import Failure, Hints, RawDoc
@@ -158,10 +157,3 @@ def doc_from_jsonl_line(
         declared_encoding="utf-8",
         hints=hints,
     )
-
-
-def jsonl_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(1-based line number, line) for each non-blank line of a JSONL file."""
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if line.strip():
-            yield number, line.rstrip(b"\r")
