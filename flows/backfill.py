@@ -298,34 +298,37 @@ def raw_documents(lake: Lake, start: str, end: str) -> Iterator[RawDoc]:
     for date in lake.partitions("raw"):
         if not (start <= date <= end):
             continue
-        table = lake.read_partition("raw", date)
-        if table is None:
-            continue
-        for row in table.to_pylist():
-            hints = json.loads(row["hints"] or "{}")
-            yield RawDoc(
-                source=row["source"],
-                origin=row["origin"],
-                body=decompress(row["body"]),
-                content_type=row["content_type"],
-                fetched_at=row["fetched_at"],
-                url=row["url"],
-                final_url=row["final_url"],
-                declared_encoding=row["encoding"],
-                http_status=row["http_status"],
-                hints=Hints(
-                    title=hints.get("title"),
-                    published=parse_datetime(hints.get("published")),
-                    authors=tuple(hints.get("authors") or ()),
-                    language=hints.get("language"),
-                    publisher=hints.get("publisher"),
-                    date_source=hints.get("date_source") or "feed",
-                    weak_date=bool(hints.get("weak_date")),
-                ),
-                warc_file=row["warc_file"],
-                warc_offset=row["warc_offset"],
-                article_id=row["article_id"],
-            )
+        for batch in lake.iter_partition("raw", date):
+            yield from _raw_rows(batch.to_pylist())
+
+
+def _raw_rows(rows: list[dict[str, Any]]) -> Iterator[RawDoc]:
+    """RawDocs of stored raw rows."""
+    for row in rows:
+        hints = json.loads(row["hints"] or "{}")
+        yield RawDoc(
+            source=row["source"],
+            origin=row["origin"],
+            body=decompress(row["body"]),
+            content_type=row["content_type"],
+            fetched_at=row["fetched_at"],
+            url=row["url"],
+            final_url=row["final_url"],
+            declared_encoding=row["encoding"],
+            http_status=row["http_status"],
+            hints=Hints(
+                title=hints.get("title"),
+                published=parse_datetime(hints.get("published")),
+                authors=tuple(hints.get("authors") or ()),
+                language=hints.get("language"),
+                publisher=hints.get("publisher"),
+                date_source=hints.get("date_source") or "feed",
+                weak_date=bool(hints.get("weak_date")),
+            ),
+            warc_file=row["warc_file"],
+            warc_offset=row["warc_offset"],
+            article_id=row["article_id"],
+        )
 
 
 @flow(name="reprocess", log_prints=True)

@@ -24,8 +24,9 @@ and the Great Expectations suites in `expectations/`; `make test` fails when it 
 date. Schema version {SCHEMA_VERSION} (stored in every Parquet file's metadata).
 
 Every table is a folder of Parquet files under the lake root (`data/lake/` by default),
-partitioned hive-style by `{PARTITION_COLUMN}=YYYY-MM-DD`, one zstd-compressed file per
-partition, sorted by the table's sort key. Offsets are Python string indices into
+partitioned hive-style by `{PARTITION_COLUMN}=YYYY-MM-DD`: zstd-compressed files of up to
+32 MB, rows sorted by the table's sort key within each file, every key in exactly one
+file. Offsets are Python string indices into
 `articles.text`: `text[start_char:end_char] == quote_text`. Timestamps are UTC with
 microseconds. Ids are deterministic: `article_id` from the canonical URL (or the text),
 `mention_id` and `quote_id` from the article id and offsets.

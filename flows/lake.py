@@ -1,11 +1,13 @@
 """The only storage code: partition paths, merge on key, atomic replace, locks, reading.
 
-Layout: `<root>/<table>/date=YYYY-MM-DD/part-0.parquet`, one file per
-partition. A write reads the partition, merges the new rows on the table's
-key, and replaces the file in one step (a rename on local disks, a single PUT
-on object stores), so a reader sees the old file or the new one, never half a
-write, and a crash leaves the previous state intact. Writers of the same
-partition take a lock, so two backfills of one day cannot lose each other's rows.
+Layout: `<root>/<table>/date=YYYY-MM-DD/part-NNNNN.parquet`. A partition holds a
+few files, each up to `FILE_TARGET_BYTES`; every key lives in exactly one file.
+A write takes the partition's lock, rewrites the files that hold keys it
+replaces (the new rows go into the same file), and puts brand-new keys into the
+last file while it is small, else into a new file. Every file is replaced in
+one step (a rename on local disks, a single PUT on object stores), so a reader
+sees each row once, old or new, never half a write; a crash leaves the previous
+files intact. The work per write is bounded by the file size, not the day's size.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ import pyarrow.parquet as pq
 
 from transforms.schemas import PARTITION_COLUMN, TABLES, arrow_schema
 
-PART_FILE = "part-0.parquet"
+PART_PREFIX = "part-"
+PART_FILE = "part-00000.parquet"  # the first file of a partition
+FILE_TARGET_BYTES = 32 * 1024 * 1024  # a file grows to about this, then a new one starts
 ROW_GROUP_SIZE = 64 * 1024
 TEXT_ROW_GROUP = 2048
-# partitions up to this size are merged in memory and fully sorted; larger ones stream
-STREAM_ABOVE_BYTES = 32 * 1024 * 1024
+# files up to this size are rewritten in memory and fully sorted; larger ones stream
+STREAM_ABOVE_BYTES = 8 * 1024 * 1024
 LOCK_TIMEOUT_S = 300.0
 
 
@@ -72,20 +76,43 @@ class Lake:
         out = []
         for entry in entries:
             name = entry.rstrip("/").rsplit("/", 1)[-1]
-            if name.startswith(prefix) and self.fs.exists(f"{entry.rstrip('/')}/{PART_FILE}"):
+            if name.startswith(prefix) and self._files(entry.rstrip("/")):
                 out.append(name[len(prefix) :])
         return sorted(out)
 
     # -- reading ------------------------------------------------------------
+    def _files(self, folder: str) -> list[str]:
+        try:
+            names = self.fs.ls(folder, detail=False)
+        except FileNotFoundError:
+            return []
+        files = [
+            n.rstrip("/") for n in names if n.rstrip("/").rsplit("/", 1)[-1].startswith(PART_PREFIX)
+        ]
+        return sorted(f for f in files if f.endswith(".parquet"))
+
+    def files(self, table: str, date: str) -> list[str]:
+        """The Parquet files of one partition, in order."""
+        return self._files(self.partition_path(table, date))
+
     def read_partition(
         self, table: str, date: str, columns: Sequence[str] | None = None
     ) -> pa.Table | None:
         """One partition as Arrow (without the partition column), or None if absent."""
-        path = f"{self.partition_path(table, date)}/{PART_FILE}"
-        if not self.fs.exists(path):
-            return None
+        parts = [self._read_file(f, columns) for f in self.files(table, date)]
+        return pa.concat_tables(parts) if parts else None
+
+    def _read_file(self, path: str, columns: Sequence[str] | None = None) -> pa.Table:
         with self.fs.open(path, "rb") as fh:
-            return pq.read_table(fh, columns=list(columns) if columns else None, schema=None)
+            return pq.read_table(fh, columns=list(columns) if columns else None)
+
+    def iter_partition(self, table: str, date: str) -> Iterator[pa.RecordBatch]:
+        """A partition row group by row group (bounded memory)."""
+        for path in self.files(table, date):
+            with self.fs.open(path, "rb") as fh:
+                source = pq.ParquetFile(fh)
+                for i in range(source.num_row_groups):
+                    yield from source.read_row_group(i).to_batches()
 
     def dataset(self, table: str) -> ds.Dataset | None:
         """A pyarrow dataset over the table with the partition column as a string."""
@@ -169,7 +196,7 @@ class Lake:
         if self.local:
             target = Path(path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.parent / f".{PART_FILE}.{uuid.uuid4().hex}.tmp"
+            tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -180,59 +207,71 @@ class Lake:
             self.fs.pipe_file(path, data)
 
     def merge_partition(self, table: str, date: str, new: pa.Table) -> int:
-        """Merge rows (without partition column) into a partition; returns rows in it after.
-
-        A small partition is read, merged, sorted and rewritten; a large one is streamed
-        row group by row group (rows whose key is replaced are dropped) with the new,
-        sorted rows appended as further row groups, so memory stays bounded by a row
-        group however large a day grows.
-        """
+        """Merge rows (without partition column) into a partition; returns rows written."""
         spec = TABLES[table]
         schema = arrow_schema(table)
         new = new.select(schema.names).cast(schema)
         if spec.sort_by:
             new = new.sort_by([(c, "ascending") for c in spec.sort_by])
-        path = f"{self.partition_path(table, date)}/{PART_FILE}"
+        folder = self.partition_path(table, date)
         with self.lock(table, date):
-            size = self.fs.size(path) if self.fs.exists(path) else 0
-            if size <= STREAM_ABOVE_BYTES:
-                old = self.read_partition(table, date)
-                merged = (
-                    _merge(old, new, spec.key, spec.keep_existing, schema)
-                    if old is not None
-                    else new
-                )
-                if spec.sort_by:
-                    merged = merged.sort_by([(c, "ascending") for c in spec.sort_by])
-                self._write_file(path, _to_parquet(merged, spec.sort_by, _row_group(table)))
-                return merged.num_rows
-            return self._stream_merge(table, path, new)
+            files = self.files(table, date)
+            new_keys = _key_column(new, spec.key)
+            fresh = pa.array([True] * new.num_rows, pa.bool_())
+            written = 0
+            for path in files:
+                held = _key_column(self._read_file(path, spec.key), spec.key)
+                here = pc.is_in(new_keys, value_set=held)
+                if not pc.any(here).as_py():
+                    continue
+                fresh = pc.and_(fresh, pc.invert(here))
+                if not spec.keep_existing:
+                    # the new rows replace the old ones in the file that holds their keys
+                    self._rewrite(table, path, new.filter(here), drop=new_keys.filter(here))
+                    written += pc.sum(here.cast(pa.int64())).as_py()
+            rest = new.filter(fresh)
+            if rest.num_rows:
+                last = files[-1] if files else None
+                if last is not None and self.fs.size(last) < FILE_TARGET_BYTES:
+                    self._rewrite(table, last, rest, drop=None)
+                else:
+                    self._write_file(
+                        f"{folder}/{PART_PREFIX}{len(files):05d}.parquet",
+                        _to_parquet(rest, spec.sort_by, _row_group(table)),
+                    )
+                written += rest.num_rows
+            return written
 
-    def _stream_merge(self, table: str, path: str, new: pa.Table) -> int:
+    def _rewrite(self, table: str, path: str, add: pa.Table, drop: pa.Array | None) -> None:
+        """Replace one file by its rows minus the `drop` keys plus `add`, in one step."""
         spec = TABLES[table]
         schema = arrow_schema(table)
+        if self.fs.size(path) <= STREAM_ABOVE_BYTES:
+            old = self._read_file(path).select(schema.names).cast(schema)
+            if drop is not None:
+                old = old.filter(pc.invert(pc.is_in(_key_column(old, spec.key), value_set=drop)))
+            merged = pa.concat_tables([old, add])
+            if spec.sort_by:
+                merged = merged.sort_by([(c, "ascending") for c in spec.sort_by])
+            self._write_file(path, _to_parquet(merged, spec.sort_by, _row_group(table)))
+            return
+        # a large file streams: row group by row group, the new rows as the last groups
         sink = pa.BufferOutputStream()
-        rows = 0
         with self.fs.open(path, "rb") as fh:
             source = pq.ParquetFile(fh)
-            old_keys = _key_column(source.read(columns=list(spec.key)), spec.key)
-            new_keys = _key_column(new, spec.key)
-            if spec.keep_existing:
-                new = new.filter(pc.invert(pc.is_in(new_keys, value_set=old_keys)))
             writer = pq.ParquetWriter(
                 sink, schema, compression="zstd", compression_level=6, write_statistics=True
             )
             for i in range(source.num_row_groups):
                 group = source.read_row_group(i).select(schema.names).cast(schema)
-                if not spec.keep_existing:
-                    keep = pc.invert(pc.is_in(_key_column(group, spec.key), value_set=new_keys))
-                    group = group.filter(keep)
+                if drop is not None:
+                    group = group.filter(
+                        pc.invert(pc.is_in(_key_column(group, spec.key), value_set=drop))
+                    )
                 writer.write_table(group, row_group_size=_row_group(table))
-                rows += group.num_rows
-            writer.write_table(new, row_group_size=_row_group(table))
+            writer.write_table(add, row_group_size=_row_group(table))
             writer.close()
         self._write_file(path, bytes(sink.getvalue()))
-        return rows + new.num_rows
 
     def write(self, table: str, rows: pa.Table) -> dict[str, int]:
         """Merge rows (partition column included) into the lake, partition by partition."""
@@ -267,34 +306,21 @@ class Lake:
     def delete_rows(self, table: str, date: str, column: str, values: Sequence[str]) -> int:
         """Remove rows whose column is in values from one partition (for reprocessing)."""
         spec = TABLES[table]
+        gone = pa.array(list(values), pa.string())
+        removed = 0
         with self.lock(table, date):
-            old = self.read_partition(table, date)
-            if old is None:
-                return 0
-            mask = pc.invert(
-                pc.is_in(old.column(column), value_set=pa.array(list(values), pa.string()))
-            )
-            kept = old.filter(mask)
-            removed = old.num_rows - kept.num_rows
-            if removed:
-                self._write_file(
-                    f"{self.partition_path(table, date)}/{PART_FILE}",
-                    _to_parquet(kept, spec.sort_by),
-                )
-            return removed
-
-
-def _merge(
-    old: pa.Table, new: pa.Table, key: Sequence[str], keep_existing: bool, schema: pa.Schema
-) -> pa.Table:
-    old = old.select(schema.names).cast(schema)
-    new_keys = _key_column(new, key)
-    old_keys = _key_column(old, key)
-    if keep_existing:
-        fresh = new.filter(pc.invert(pc.is_in(new_keys, value_set=old_keys)))
-        return pa.concat_tables([old, fresh])
-    kept = old.filter(pc.invert(pc.is_in(old_keys, value_set=new_keys)))
-    return pa.concat_tables([kept, new])
+            for path in self.files(table, date):
+                old = self._read_file(path)
+                mask = pc.invert(pc.is_in(old.column(column), value_set=gone))
+                kept = old.filter(mask)
+                if kept.num_rows == old.num_rows:
+                    continue
+                removed += old.num_rows - kept.num_rows
+                if kept.num_rows:
+                    self._write_file(path, _to_parquet(kept, spec.sort_by, _row_group(table)))
+                else:
+                    self.fs.rm_file(path)
+        return removed
 
 
 def _key_column(table: pa.Table, key: Sequence[str]) -> pa.Array:

@@ -107,10 +107,10 @@ def test_empty_table_reads_with_schema(tmp_path):
     assert isinstance(Lake(str(tmp_path)).read_arrow("quotes"), pa.Table)
 
 
-def test_large_partitions_are_merged_as_a_stream(tmp_path, monkeypatch):
+def test_large_files_are_rewritten_as_a_stream(tmp_path, monkeypatch):
     from flows import lake as lake_module
 
-    monkeypatch.setattr(lake_module, "STREAM_ABOVE_BYTES", 0)  # every merge streams
+    monkeypatch.setattr(lake_module, "STREAM_ABOVE_BYTES", 0)  # every rewrite streams
     lake = Lake(str(tmp_path))
     lake.write("coverage", to_arrow("coverage", [cov("a", f"r{i}", i) for i in range(5)]))
     lake.write("coverage", to_arrow("coverage", [cov("a", "r2", 20), cov("b", "r1", 1)]))
@@ -128,3 +128,27 @@ def test_large_partitions_are_merged_as_a_stream(tmp_path, monkeypatch):
         ),
     )
     assert lake.read_table("quarantine")["reason"].tolist() == ["first"]
+
+
+def test_a_growing_day_spreads_over_bounded_files_with_each_key_once(tmp_path, monkeypatch):
+    from flows import lake as lake_module
+
+    monkeypatch.setattr(
+        lake_module, "FILE_TARGET_BYTES", 1
+    )  # every write after the first starts a file
+    lake = Lake(str(tmp_path))
+    for n in range(4):
+        lake.write("coverage", to_arrow("coverage", [cov("s", f"r{n}-{i}", i) for i in range(3)]))
+    assert len(lake.files("coverage", "2024-01-01")) == 4
+    # replacing keys that live in the first and the third file rewrites those files only
+    lake.write(
+        "coverage",
+        to_arrow("coverage", [cov("s", "r0-1", 99), cov("s", "r2-2", 98), cov("s", "new", 1)]),
+    )
+    df = lake.read_table("coverage")
+    assert len(df) == 13 and not df.duplicated(["source", "run_id"]).any()
+    assert df.set_index("run_id").loc[["r0-1", "r2-2"], "written"].tolist() == [99, 98]
+    assert len(lake.files("coverage", "2024-01-01")) == 5
+    assert lake.delete_rows("coverage", "2024-01-01", "run_id", ["r1-0", "r1-1", "r1-2"]) == 3
+    assert len(lake.files("coverage", "2024-01-01")) == 4  # an emptied file is removed
+    assert sum(b.num_rows for b in lake.iter_partition("coverage", "2024-01-01")) == 10
