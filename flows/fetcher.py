@@ -379,29 +379,23 @@ class Fetcher:
                     )
                 )
                 outcome = "http_error"
-                if status not in RETRY_STATUS:
+                give_up: str | None = error  # 4xx other than 429: asking again will not help
+                if status in RETRY_STATUS:
+                    wait = parse_retry_after(r.headers.get("retry-after"), time.time())
+                    too_long = wait is not None and wait > c.max_retry_after
+                    give_up = (
+                        f"{error}, Retry-After {wait:.0f} s exceeds {c.max_retry_after:.0f} s"
+                        if too_long
+                        else None
+                    )
+                if give_up is not None:
                     return Response(
                         url,
                         kind,
                         outcome,
                         status,
                         final_url,
-                        error=error,
-                        fetched_at=fetched_at,
-                        attempts=attempts,
-                    )
-                wait = parse_retry_after(r.headers.get("retry-after"), time.time())
-                if wait is not None and wait > c.max_retry_after:
-                    error = (
-                        f"HTTP {status}, Retry-After {wait:.0f} s exceeds {c.max_retry_after:.0f} s"
-                    )
-                    return Response(
-                        url,
-                        kind,
-                        outcome,
-                        status,
-                        final_url,
-                        error=error,
+                        error=give_up,
                         fetched_at=fetched_at,
                         attempts=attempts,
                     )

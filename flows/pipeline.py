@@ -25,7 +25,6 @@ from flows.lake import Lake
 from flows.workers import NlpRuntime
 from transforms.checks import article_checks, mention_checks, quote_checks
 from transforms.dedup import NearDuplicateIndex
-from transforms.ids import sha_hex
 from transforms.records import Failure, RawDoc
 from transforms.schemas import (
     ArticleRow,
@@ -46,6 +45,7 @@ from transforms.tables import (
     quote_rows,
     raw_row,
     rejected_row,
+    validation_row,
 )
 
 log = logging.getLogger("newslake")
@@ -261,18 +261,16 @@ def finish_batch(
         for o in result.outcomes:
             counts.validation["passed" if o.success else "failed"] += 1
             validations.append(
-                ValidationRow(
-                    validation_id=sha_hex(run.run_id, table, partition, o.name),
-                    run_id=run.run_id,
-                    table=table,
-                    partition=partition,
-                    expectation=o.name,
-                    success=o.success,
-                    unexpected_count=o.unexpected_count,
-                    element_count=o.element_count,
-                    observed=o.observed,
-                    validated_at=now,
-                    date=run.run_date.isoformat(),
+                validation_row(
+                    run.run_id,
+                    table,
+                    partition,
+                    o.name,
+                    o.success,
+                    o.unexpected_count,
+                    o.element_count,
+                    o.observed,
+                    now,
                 )
             )
         counts.batch_failures += result.batch_failures

@@ -30,11 +30,10 @@ from flows.web import FetchHistory
 from flows.workers import NlpRuntime
 from transforms.checks import source_anomalies
 from transforms.dates import run_day
-from transforms.ids import sha_hex
 from transforms.records import Failure, RawDoc
 from transforms.report import run_markdown
-from transforms.schemas import ValidationRow, to_arrow
-from transforms.tables import RunInfo
+from transforms.schemas import to_arrow
+from transforms.tables import RunInfo, validation_row
 
 log = logging.getLogger("newslake")
 
@@ -215,18 +214,16 @@ def check_anomalies(settings: Settings, lake: Lake, run: RunInfo, counts: Counts
     result = Gate(["anomalies"]).validate("anomalies", pd.DataFrame(rows))
     now = now_utc()
     records = [
-        ValidationRow(
-            validation_id=sha_hex(run.run_id, "anomalies", "run", o.name),
-            run_id=run.run_id,
-            table="anomalies",
-            partition="run",
-            expectation=o.name,
-            success=o.success,
-            unexpected_count=o.unexpected_count,
-            element_count=o.element_count,
-            observed=o.observed,
-            validated_at=now,
-            date=run.run_date.isoformat(),
+        validation_row(
+            run.run_id,
+            "anomalies",
+            "run",
+            o.name,
+            o.success,
+            o.unexpected_count,
+            o.element_count,
+            o.observed,
+            now,
         )
         for o in result.outcomes
     ]

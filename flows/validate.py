@@ -23,8 +23,8 @@ from expectations.gate import SUITE_DIR, Gate, load_suite_json
 from flows.lake import Lake
 from flows.runs import now_utc
 from transforms.checks import article_checks, mention_checks, quote_checks
-from transforms.ids import sha_hex
 from transforms.schemas import TABLES, ValidationRow, to_arrow
+from transforms.tables import validation_row
 
 log = logging.getLogger("newslake.validate")
 DOCS_DIR = "_docs"
@@ -96,18 +96,16 @@ def validate_lake(
                         f"{table} {date}: {o.name}: {o.unexpected_count} of {o.element_count} rows"
                     )
                 records.append(
-                    ValidationRow(
-                        validation_id=sha_hex(report.run_id, table, date, o.name),
-                        run_id=report.run_id,
-                        table=table,
-                        partition=date,
-                        expectation=o.name,
-                        success=o.success,
-                        unexpected_count=o.unexpected_count,
-                        element_count=o.element_count,
-                        observed=o.observed,
-                        validated_at=now,
-                        date=now.date().isoformat(),
+                    validation_row(
+                        report.run_id,
+                        table,
+                        date,
+                        o.name,
+                        o.success,
+                        o.unexpected_count,
+                        o.element_count,
+                        o.observed,
+                        now,
                     )
                 )
             if builder is not None:

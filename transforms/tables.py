@@ -23,6 +23,7 @@ from transforms.schemas import (
     QuarantineRow,
     QuoteRow,
     RawRow,
+    ValidationRow,
 )
 
 ZSTD_LEVEL = 9
@@ -327,4 +328,31 @@ def fetch_row(
         fetched_at=fetched_at,
         run_id=run.run_id,
         date=run.run_date.isoformat(),
+    )
+
+
+def validation_row(
+    run_id: str,
+    table: str,
+    partition: str,
+    expectation: str,
+    success: bool,
+    unexpected_count: int,
+    element_count: int,
+    observed: str | None,
+    at: dt.datetime,
+) -> ValidationRow:
+    """A validations row for one expectation outcome (partitioned by the day it was checked)."""
+    return ValidationRow(
+        validation_id=sha_hex(run_id, table, partition, expectation),
+        run_id=run_id,
+        table=table,
+        partition=partition,
+        expectation=expectation,
+        success=success,
+        unexpected_count=unexpected_count,
+        element_count=element_count,
+        observed=observed,
+        validated_at=at,
+        date=at.date().isoformat(),
     )
