@@ -22,6 +22,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -160,13 +161,11 @@ def run_newslake(n: int, kind: str) -> dict:
         else:
             html = pages()
             for i in range(n):
-                (inbox / f"p{i:06d}.html").write_bytes(
-                    html[i % len(html)].replace(
-                        b"<head>",
-                        f'<head><link rel="canonical" href="https://bench.newslake.test/{i}">'.encode(),
-                        1,
-                    )
-                )
+                page = html[i % len(html)]
+                link = f'<link rel="canonical" href="https://bench.newslake.test/{i}">'.encode()
+                # a distinct canonical URL first in <head>, so every copy is its own article
+                copy = re.sub(rb"(<head[^>]*>)", rb"\1" + link, page, count=1, flags=re.I)
+                (inbox / f"p{i:06d}.html").write_bytes(copy)
         with prefect_test_harness(server_startup_timeout=120):
             nightly(
                 run_date="2026-11-29",
