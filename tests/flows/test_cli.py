@@ -77,7 +77,8 @@ def test_validate_finds_a_broken_partition(sample_run, tmp_path):
     _, root = sample_run
     copy = tmp_path / "lake"
     shutil.copytree(root, copy)
-    part = copy / "quotes" / "date=2026-11-29" / "part-0.parquet"
+    # the partition's first file (a partition may hold several part-NNNNN files)
+    part = sorted((copy / "quotes" / "date=2026-11-29").glob("part-*.parquet"))[0]
     table = pq.read_table(part)
     texts = table.column("quote_text").to_pylist()
     texts[0] = texts[0] + " (edited)"
