@@ -6,6 +6,7 @@ from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows import pipeline
 
@@ -30,5 +31,12 @@ TASKS: dict[Any, Any] = {
 
 
 def submit(fn: Any, *args: Any) -> Any:
-    """Submit a pipeline step as its Prefect task; returns the task future."""
-    return TASKS[fn].submit(*args)
+    """Submit a pipeline step as its Prefect task; returns the task future.
+
+    Arguments are quoted: Prefect otherwise walks every nested value of a task's
+    parameters (twice: to record inputs and to resolve futures), which for a
+    batch of analysed articles is hundreds of thousands of visits, about a sixth
+    of the main process's time (profile in BENCHMARKS.md). No argument here is a
+    future: each step's result is taken before the next is submitted.
+    """
+    return TASKS[fn].submit(*(quote(arg) for arg in args))
