@@ -16,7 +16,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -39,11 +39,9 @@ from transforms.schemas import (
 from transforms.tables import (
     Analysis,
     RunInfo,
-    article_row,
     failure_row,
     mention_rows,
     quote_rows,
-    raw_row,
     rejected_row,
     validation_row,
 )
@@ -171,12 +169,12 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
     raws: list[RawRow] = []
     replaced: dict[str, str] = {}
     seen: set[str] = set()
-    for doc, result in zip(docs, ctx.runtime.extract(docs), strict=True):
+    for doc, result in zip(docs, ctx.runtime.rows(docs, ctx.run, not ctx.keep_raw), strict=True):
         if isinstance(result, Failure):
             failures.append(result)
             counts.bump(doc.source, run_day, "failed")
             continue
-        row = article_row(doc, result, ctx.run)
+        row, raw = result
         counts.bump(doc.source, row.date, "extracted")
         if ctx.date_range and not (ctx.date_range[0] <= row.date <= ctx.date_range[1]):
             counts.bump(doc.source, row.date, "out_of_range")
@@ -195,6 +193,7 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
                 continue
             # an article keeps its partition for good
             row = _with(row, date=old_date)
+            raw = raw and _with(raw, date=old_date)
             replaced[row.article_id] = old_date
         first = ctx.known.by_hash.get(row.text_sha256)
         if first is None or first == row.article_id:
@@ -207,15 +206,18 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
         if row.canonical_url:
             ctx.known.urls.add(row.canonical_url)
         articles.append(row)
-        if not ctx.keep_raw:
-            raws.append(raw_row(doc, row.article_id, row.date, result.encoding))
+        if raw is not None:
+            raws.append(raw)
     return Prepared(next(ctx.batch_numbers), articles, raws, replaced, failures, counts)
 
 
-def _with(row: ArticleRow, **changes: Any) -> ArticleRow:
+T = TypeVar("T")
+
+
+def _with(row: T, **changes: Any) -> T:
     from dataclasses import replace
 
-    return replace(row, **changes)
+    return replace(row, **changes)  # type: ignore[type-var]
 
 
 def _frame(table: str, rows: list[Any]) -> pd.DataFrame:

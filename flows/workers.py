@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from transforms.records import Extracted, Failure, RawDoc
-from transforms.tables import Analysis
+from transforms.schemas import ArticleRow, RawRow
+from transforms.tables import Analysis, RunInfo, article_row, raw_row
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -72,6 +73,27 @@ def extract_in_process(docs: Sequence[RawDoc]) -> list[Extracted | Failure]:
     return out
 
 
+Rows = tuple[ArticleRow, RawRow | None]
+
+
+def rows_in_process(docs: Sequence[RawDoc], run: RunInfo, with_raw: bool) -> list[Rows | Failure]:
+    """Extraction and the article (and raw) row of each document.
+
+    The rows are built where the extraction ran: their SimHash and the zstd of the
+    page are per-article CPU work that would otherwise leave the workers idle
+    while this process catches up.
+    """
+    out: list[Rows | Failure] = []
+    for doc, result in zip(docs, extract_in_process(docs), strict=True):
+        if isinstance(result, Failure):
+            out.append(result)
+            continue
+        row = article_row(doc, result, run)
+        raw = raw_row(doc, row.article_id, row.date, result.encoding) if with_raw else None
+        out.append((row, raw))
+    return out
+
+
 def _chunks(items: Sequence[T], n: int) -> list[Sequence[T]]:
     size = max(1, -(-len(items) // n))
     return [items[i : i + size] for i in range(0, len(items), size)]
@@ -115,19 +137,26 @@ class NlpRuntime:
             out.extend(f.result())
         return out
 
-    def extract(self, docs: Sequence[RawDoc]) -> list[Extracted | Failure]:
-        """Extraction results, in input order; plain text is cheap and stays in this process."""
+    def _split(self, fn: Callable[..., list[R]], docs: Sequence[RawDoc], *args: Any) -> list[R]:
+        """fn over docs in input order: pages on the workers; plain text, which is cheap,
+        in this process (where it overlaps the workers' NLP of the previous batch)."""
         docs = list(docs)
         html = [i for i, d in enumerate(docs) if d.content_type != "text/plain"]
-        out: list[Extracted | Failure | None] = [None] * len(docs)
-        for i, result in zip(
-            html, self._map(extract_in_process, [docs[i] for i in html]), strict=True
-        ):
+        out: list[R | None] = [None] * len(docs)
+        for i, result in zip(html, self._map(fn, [docs[i] for i in html], *args), strict=True):
             out[i] = result
         rest = [i for i, r in enumerate(out) if r is None]
-        for i, result in zip(rest, extract_in_process([docs[i] for i in rest]), strict=True):
+        for i, result in zip(rest, fn([docs[i] for i in rest], *args), strict=True):
             out[i] = result
         return [r for r in out if r is not None]
+
+    def extract(self, docs: Sequence[RawDoc]) -> list[Extracted | Failure]:
+        """Extraction results, in input order."""
+        return self._split(extract_in_process, docs)
+
+    def rows(self, docs: Sequence[RawDoc], run: RunInfo, with_raw: bool) -> list[Rows | Failure]:
+        """Article (and raw) rows or failures, in input order."""
+        return self._split(rows_in_process, docs, run, with_raw)
 
     def analyze(self, texts: Sequence[str]) -> list[Analysis]:
         """NLP results, in input order."""
