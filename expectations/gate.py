@@ -11,6 +11,7 @@ one per table. Each expectation's `meta.scope` says what a failure means:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from transforms.schemas import ValidationRow
+from transforms.tables import validation_row
 
 SUITE_DIR = Path(__file__).resolve().parent
 # scopes whose failures are per row: "row" rows are quarantined; "anomaly" rows (one per
@@ -37,6 +41,20 @@ class ExpectationOutcome:
     element_count: int
     observed: str | None
     failed_rows: tuple[int, ...] = ()  # positions in the validated frame
+
+    def row(self, run_id: str, table: str, partition: str, at: dt.datetime) -> ValidationRow:
+        """This outcome as a `validations` row."""
+        return validation_row(
+            run_id,
+            table,
+            partition,
+            self.name,
+            self.success,
+            self.unexpected_count,
+            self.element_count,
+            self.observed,
+            at,
+        )
 
 
 @dataclass

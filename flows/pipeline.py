@@ -43,7 +43,6 @@ from transforms.tables import (
     mention_rows,
     quote_rows,
     rejected_row,
-    validation_row,
 )
 
 log = logging.getLogger("newslake")
@@ -262,19 +261,7 @@ def finish_batch(
         result = ctx.gate.validate(table, frame)
         for o in result.outcomes:
             counts.validation["passed" if o.success else "failed"] += 1
-            validations.append(
-                validation_row(
-                    run.run_id,
-                    table,
-                    partition,
-                    o.name,
-                    o.success,
-                    o.unexpected_count,
-                    o.element_count,
-                    o.observed,
-                    now,
-                )
-            )
+            validations.append(o.row(run.run_id, table, partition, now))
         counts.batch_failures += result.batch_failures
         if not result.rejected:
             return rows

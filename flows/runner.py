@@ -33,7 +33,7 @@ from transforms.dates import run_day
 from transforms.records import Failure, RawDoc
 from transforms.report import run_markdown
 from transforms.schemas import to_arrow
-from transforms.tables import RunInfo, validation_row
+from transforms.tables import RunInfo
 
 log = logging.getLogger("newslake")
 
@@ -213,20 +213,7 @@ def check_anomalies(settings: Settings, lake: Lake, run: RunInfo, counts: Counts
     )
     result = Gate(["anomalies"]).validate("anomalies", pd.DataFrame(rows))
     now = now_utc()
-    records = [
-        validation_row(
-            run.run_id,
-            "anomalies",
-            "run",
-            o.name,
-            o.success,
-            o.unexpected_count,
-            o.element_count,
-            o.observed,
-            now,
-        )
-        for o in result.outcomes
-    ]
+    records = [o.row(run.run_id, "anomalies", "run", now) for o in result.outcomes]
     lake.write("validations", to_arrow("validations", records))
     problems = []
     for i, failed in sorted(result.rejected.items()):

@@ -24,7 +24,6 @@ from flows.lake import Lake
 from flows.runs import now_utc
 from transforms.checks import article_checks, mention_checks, quote_checks
 from transforms.schemas import TABLES, ValidationRow, to_arrow
-from transforms.tables import validation_row
 
 log = logging.getLogger("newslake.validate")
 DOCS_DIR = "_docs"
@@ -95,19 +94,7 @@ def validate_lake(
                     report.failures.append(
                         f"{table} {date}: {o.name}: {o.unexpected_count} of {o.element_count} rows"
                     )
-                records.append(
-                    validation_row(
-                        report.run_id,
-                        table,
-                        date,
-                        o.name,
-                        o.success,
-                        o.unexpected_count,
-                        o.element_count,
-                        o.observed,
-                        now,
-                    )
-                )
+                records.append(o.row(report.run_id, table, date, now))
             if builder is not None:
                 builder.add(table, date, frame)
     if records:
