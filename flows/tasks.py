@@ -35,8 +35,8 @@ def submit(fn: Any, *args: Any) -> Any:
 
     Arguments are quoted: Prefect otherwise walks every nested value of a task's
     parameters (twice: to record inputs and to resolve futures), which for a
-    batch of analysed articles is hundreds of thousands of visits, about a sixth
-    of the main process's time (profile in BENCHMARKS.md). No argument here is a
+    batch of analysed articles is hundreds of thousands of visits, about half of
+    the main process's CPU (profile in BENCHMARKS.md). No argument here is a
     future: each step's result is taken before the next is submitted.
     """
     return TASKS[fn].submit(*(quote(arg) for arg in args))
