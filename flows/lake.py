@@ -335,7 +335,9 @@ def _row_group(table: str) -> int:
     return TEXT_ROW_GROUP if table in ("articles", "raw") else ROW_GROUP_SIZE
 
 
-def _to_parquet(table: pa.Table, sort_by: Sequence[str], row_group_size: int = 64 * 1024) -> bytes:
+def _to_parquet(
+    table: pa.Table, sort_by: Sequence[str], row_group_size: int = ROW_GROUP_SIZE
+) -> bytes:
     sink = pa.BufferOutputStream()
     sorting = [
         pq.SortingColumn(table.schema.get_field_index(c))

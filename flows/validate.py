@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from expectations.gate import SUITE_DIR, Gate, load_suite_json
 from flows.lake import Lake
@@ -27,6 +29,7 @@ from transforms.schemas import TABLES, ValidationRow, to_arrow
 
 log = logging.getLogger("newslake.validate")
 DOCS_DIR = "_docs"
+TEXT_COLUMNS = ["article_id", "text"]
 
 
 @dataclass
@@ -46,23 +49,33 @@ class ValidateReport:
 
 def frame_for(lake: Lake, table: str, date: str) -> pd.DataFrame:
     """A partition as the gate validates it: stored columns, partition column, derived checks."""
-    arrow = lake.read_arrow(table, start=date, end=date)
+    texts: dict[str, str] = {}
+    if table in ("mentions", "quotes"):
+        texts = texts_of(lake.read_arrow("articles", start=date, end=date, columns=TEXT_COLUMNS))
+    return checked_frame(table, lake.read_arrow(table, start=date, end=date), texts)
+
+
+def texts_of(articles: pa.Table) -> dict[str, str]:
+    """article_id -> text of an articles table."""
+    return dict(
+        zip(
+            articles.column("article_id").to_pylist(),
+            articles.column("text").to_pylist(),
+            strict=True,
+        )
+    )
+
+
+def checked_frame(table: str, arrow: pa.Table, texts: dict[str, str]) -> pd.DataFrame:
+    """Rows as a frame with the table's derived `_..._ok` columns (texts for span checks)."""
     df = arrow.to_pandas()
     rows = arrow.to_pylist()
     if table == "articles":
         checks = article_checks(rows)
-    elif table in ("mentions", "quotes"):
-        texts_table = lake.read_arrow(
-            "articles", start=date, end=date, columns=["article_id", "text"]
-        )
-        texts = dict(
-            zip(
-                texts_table.column("article_id").to_pylist(),
-                texts_table.column("text").to_pylist(),
-                strict=True,
-            )
-        )
-        checks = mention_checks(rows, texts) if table == "mentions" else quote_checks(rows, texts)
+    elif table == "mentions":
+        checks = mention_checks(rows, texts)
+    elif table == "quotes":
+        checks = quote_checks(rows, texts)
     else:
         checks = {}
     for name, values in checks.items():
@@ -83,9 +96,10 @@ def validate_lake(
     builder = DocsBuilder() if docs else None
     now = now_utc()
     records: list[ValidationRow] = []
+    wanted = set(dates or ())
     for table in tables or list(TABLES):
         parts = lake.partitions(table)
-        for date in parts if dates is None else [d for d in parts if d in set(dates)]:
+        for date in parts if dates is None else [d for d in parts if d in wanted]:
             frame = frame_for(lake, table, date)
             result = gate.validate(table, frame)
             report.checked.append((table, date, len(frame)))
@@ -171,49 +185,23 @@ class DocsBuilder:
 
 def docs_for_run(lake: Lake, run_id: str, dates: list[str]) -> str | None:
     """Data Docs of the rows one run wrote (one validation per content table); the index path."""
-    import pyarrow.compute as pc
-
     builder = DocsBuilder()
     texts: dict[str, str] = {}
+    wanted = set(dates)
     wrote = False
     for table in ("articles", "mentions", "quotes"):
-        parts = [d for d in lake.partitions(table) if d in set(dates)]
+        parts = [d for d in lake.partitions(table) if d in wanted]
         if not parts:
             continue
         arrow = lake.read_arrow(table, start=min(parts), end=max(parts))
         if table == "articles":
             arrow = arrow.filter(pc.equal(arrow.column("run_id"), run_id))
-            texts = dict(
-                zip(
-                    arrow.column("article_id").to_pylist(),
-                    arrow.column("text").to_pylist(),
-                    strict=True,
-                )
-            )
+            texts = texts_of(arrow)
         else:
-            arrow = arrow.filter(
-                pc.is_in(arrow.column("article_id"), value_set=pa_array(list(texts)))
-            )
+            ids = pa.array(list(texts), pa.string())
+            arrow = arrow.filter(pc.is_in(arrow.column("article_id"), value_set=ids))
         if arrow.num_rows == 0:
             continue
-        rows = arrow.to_pylist()
-        df = arrow.to_pandas()
-        checks = (
-            article_checks(rows)
-            if table == "articles"
-            else mention_checks(rows, texts)
-            if table == "mentions"
-            else quote_checks(rows, texts)
-        )
-        for name, values in checks.items():
-            df[name] = values
-        builder.add(table, f"run-{run_id[:8]}", df)
+        builder.add(table, f"run-{run_id[:8]}", checked_frame(table, arrow, texts))
         wrote = True
     return builder.publish(lake) if wrote else None
-
-
-def pa_array(values: list[str]) -> Any:
-    """A string Arrow array (for is_in filters)."""
-    import pyarrow as pa
-
-    return pa.array(values, pa.string())
