@@ -7,12 +7,13 @@ tags); trafilatura finds the body and fills what the page does not state.
 from __future__ import annotations
 
 import codecs
+import difflib
 import datetime as dt
 import html as html_lib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -91,6 +92,7 @@ class PageMeta:
     meta_authors: tuple[str, ...] = ()
     html_lang: str | None = None
     headline: str | None = None  # the visible <h1>
+    page_title: str | None = None  # the <title> element, site name and all
     meta: dict[str, str] = field(default_factory=dict)
 
 
@@ -236,6 +238,8 @@ def page_meta(tree: lxml.html.HtmlElement) -> PageMeta:
                 break
         if headline:
             break
+    titles = tree.xpath("//head/title") or tree.xpath("//title")
+    page_title = " ".join(titles[0].text_content().split()) if titles else None
     ld = article or {}
     body = ld.get("articleBody")
     ld_body = None
@@ -258,6 +262,7 @@ def page_meta(tree: lxml.html.HtmlElement) -> PageMeta:
         ),
         html_lang=html_lang[0] if html_lang else None,
         headline=headline,
+        page_title=page_title or None,
         meta=meta,
     )
 
@@ -280,19 +285,35 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
 _TITLE_WORD = re.compile(r"\w+")
 
 
-def choose_title(visible: str | None, declared: str | None) -> str | None:
-    """The headline readers see (<h1>) when it is about the same story as the declared
-    title (JSON-LD, Open Graph, <title>), which is often an SEO variant; else the declared one."""
-    if not visible:
-        return declared
-    if not declared:
-        return visible
+def _same_title(a: str, b: str) -> bool:
+    a, b = " ".join(a.casefold().split()), " ".join(b.casefold().split())
+    return a == b or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.9
+
+
+def choose_title(visible: str | None, declared: Sequence[str | None]) -> str | None:
+    """The page's title from its visible <h1> and its declared titles (JSON-LD, Open
+    Graph, <title>, the feed's), most trusted first.
+
+    A title that at least two of them state (near enough) wins, the <h1> on a tie.
+    Otherwise the <h1> when it is about the same story as the first declared title
+    (declared titles are often SEO variants), else that declared title."""
+    candidates = [t for t in (visible, *declared) if t]
+    best, votes = None, 1
+    for title in candidates:
+        n = sum(_same_title(title, other) for other in candidates)
+        if n > votes:
+            best, votes = title, n
+    if best is not None:
+        return best
+    first = next((d for d in declared if d), None)
+    if not visible or not first:
+        return visible or first
     seen = {w.casefold() for w in _TITLE_WORD.findall(visible)}
-    said = {w.casefold() for w in _TITLE_WORD.findall(declared)}
+    said = {w.casefold() for w in _TITLE_WORD.findall(first)}
     if not seen or not said:
-        return declared
+        return first
     shared = len(seen & said) / min(len(seen), len(said))
-    return visible if shared >= 0.4 else declared
+    return visible if shared >= 0.4 else first
 
 
 def choose_date(
@@ -401,8 +422,12 @@ def extract_html_doc(doc: RawDoc) -> Extracted | Failure:
         )
 
     site_names = [meta.og_site_name or "", traf.get("sitename") or "", traf.get("hostname") or ""]
-    declared = meta.ld_headline or meta.og_title or traf_title or doc.hints.title
-    declared = strip_site_name(html_lib.unescape(declared), site_names) if declared else None
+    # independent statements only: trafilatura's own title repeats og:title or <title>
+    stated = [meta.ld_headline, meta.og_title, meta.page_title, doc.hints.title]
+    declared = [
+        strip_site_name(html_lib.unescape(t), site_names) if t else None
+        for t in (stated if any(stated) else [traf_title])
+    ]
     title = choose_title(meta.headline, declared)
 
     page_url = _article_url(meta.canonical_link, meta.og_url, meta.ld_url)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.conftest import CORPUS, SEED, need_corpus
-from transforms.extract import clean_text, decode_html, extract, strip_site_name
+from transforms.extract import choose_title, clean_text, decode_html, extract, strip_site_name
 from transforms.records import Extracted, Failure, Hints, RawDoc
 
 NOW = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
@@ -128,3 +128,35 @@ def test_a_real_corpus_page_with_jsonld():
     assert result.date_source == "jsonld"
     assert "STEVE PEOPLES" not in result.authors and "Steve Peoples" in result.authors
     assert result.canonical_url.startswith("https://apnews.com/article/")
+
+
+def test_choose_title_prefers_what_two_sources_agree_on():
+    h1 = "Council votes to close the old harbour bridge"
+    seo = "Harbour bridge closure: council vote ends decades of debate in Portside"
+    # the visible headline stands alone; JSON-LD and <title> agree on another wording
+    assert choose_title(h1, [seo, "Council closes bridge", seo + " "]) == seo
+    # a tie goes to the visible headline
+    assert choose_title(h1, [seo, h1, seo]) == h1
+    # no agreement: the <h1> when it is about the same story as the first declared title
+    assert choose_title(h1, ["Old harbour bridge to close after council vote", None]) == h1
+    # an <h1> about something else (a section banner) loses to the declared title
+    assert choose_title("Local news and weather", [seo, None]) == seo
+    assert choose_title(None, [None, "Only the og:title"]) == "Only the og:title"
+    assert choose_title(None, [None, None]) is None
+
+
+def test_html_title_from_the_sources_that_agree():
+    page = b"""<html><head><title>Ferry strike ends after nine days | Portside Post</title>
+    <meta property="og:site_name" content="Portside Post">
+    <meta property="og:title" content="Strike over: ferries sail again">
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "headline": "Ferry strike ends after nine days"}</script></head>
+    <body><article><h1>Ferries are back</h1>
+    <p>The ferry crews returned to work on Monday after nine days on strike, the union said.
+    Passengers queued from early morning at the terminal to catch the first crossing.</p>
+    <p>The operator said timetables would be normal again by the weekend, and that
+    tickets bought for cancelled crossings would be refunded in full.</p></article></body></html>"""
+    doc = RawDoc("t", "ferry.html", page, "text/html", dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
+    result = extract(doc)
+    assert isinstance(result, Extracted)
+    assert result.title == "Ferry strike ends after nine days"
