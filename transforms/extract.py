@@ -7,8 +7,8 @@ tags); trafilatura finds the body and fills what the page does not state.
 from __future__ import annotations
 
 import codecs
-import difflib
 import datetime as dt
+import difflib
 import html as html_lib
 import json
 import re
