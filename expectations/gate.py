@@ -66,6 +66,8 @@ class GateResult:
     rejected: dict[int, list[str]] = field(
         default_factory=dict
     )  # row position -> failed expectations
+    # the GX result as JSON without its per-row lists: what Data Docs render (merge_summaries)
+    summary: dict[str, Any] | None = None
 
     @property
     def batch_failures(self) -> list[str]:
@@ -166,4 +168,98 @@ class Gate:
             if not outcome.success and scope in ROW_SCOPES:
                 for i in failed_rows:
                     gate.rejected.setdefault(i, []).append(name)
+        gate.summary = summary_of(result)
         return gate
+
+
+# per-row lists of a result: positions are relative to one batch, and they grow with it
+_ROW_LISTS = (
+    "unexpected_list",
+    "unexpected_index_list",
+    "partial_unexpected_index_list",
+    "unexpected_index_query",
+    "unexpected_rows",
+)
+_COUNTS = ("element_count", "missing_count", "unexpected_count")
+PARTIAL_LIMIT = 20  # examples kept per expectation, as GX's SUMMARY format keeps
+
+
+def summary_of(result: Any) -> dict[str, Any]:
+    """A GX suite validation result as JSON, without the per-row lists."""
+    data: dict[str, Any] = result.to_json_dict()
+    for r in data.get("results", []):
+        res = r.get("result") or {}
+        for key in _ROW_LISTS:
+            res.pop(key, None)
+    data.setdefault("meta", {})["batches"] = 1
+    return data
+
+
+def merge_summaries(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two batches' results of one suite as one result over both batches.
+
+    Success needs both; row counts add up and percentages are recomputed; up to 20
+    unexpected examples are kept; a batch-level observed value (a row count, a column
+    set) is that of the first batch that failed the expectation, else of the later batch.
+    """
+    if a.get("suite_name") != b.get("suite_name") or len(a["results"]) != len(b["results"]):
+        raise ValueError(f"cannot merge results of {a.get('suite_name')} and {b.get('suite_name')}")
+    results = [_merge_one(x, y) for x, y in zip(a["results"], b["results"], strict=True)]
+    passed = sum(bool(r["success"]) for r in results)
+    return {
+        **b,
+        "success": bool(a["success"]) and bool(b["success"]),
+        "results": results,
+        "statistics": {
+            "evaluated_expectations": len(results),
+            "successful_expectations": passed,
+            "unsuccessful_expectations": len(results) - passed,
+            "success_percent": 100.0 * passed / len(results) if results else None,
+        },
+        "meta": {**b.get("meta", {}), "batches": a["meta"]["batches"] + b["meta"]["batches"]},
+    }
+
+
+def _merge_one(x: dict[str, Any], y: dict[str, Any]) -> dict[str, Any]:
+    cx, cy = x["expectation_config"], y["expectation_config"]
+    if (cx["type"], cx.get("kwargs")) != (cy["type"], cy.get("kwargs")):
+        raise ValueError(f"cannot merge {cx['type']} with {cy['type']}: suites differ")
+    rx, ry = x.get("result") or {}, y.get("result") or {}
+    res = dict(rx if not x["success"] else ry)
+    if all(k in r for k in ("element_count", "unexpected_count") for r in (rx, ry)):
+        for key in _COUNTS:
+            if key in rx or key in ry:
+                res[key] = int(rx.get(key) or 0) + int(ry.get(key) or 0)
+        total, missing = res["element_count"], int(res.get("missing_count") or 0)
+        present = total - missing
+        unexpected = res["unexpected_count"]
+        res["unexpected_percent"] = 100.0 * unexpected / present if present else None
+        if "unexpected_percent_total" in res:
+            res["unexpected_percent_total"] = 100.0 * unexpected / total if total else None
+        if "unexpected_percent_nonmissing" in res:
+            res["unexpected_percent_nonmissing"] = res["unexpected_percent"]
+        if "missing_percent" in res:
+            res["missing_percent"] = 100.0 * missing / total if total else None
+        examples = (rx.get("partial_unexpected_list") or []) + (
+            ry.get("partial_unexpected_list") or []
+        )
+        res["partial_unexpected_list"] = examples[:PARTIAL_LIMIT]
+        counted: dict[str, list[Any]] = {}
+        for entry in (rx.get("partial_unexpected_counts") or []) + (
+            ry.get("partial_unexpected_counts") or []
+        ):
+            key = json.dumps(entry.get("value"), sort_keys=True, default=str)
+            counted.setdefault(key, [entry.get("value"), 0])[1] += int(entry.get("count") or 0)
+        ranked = sorted(counted.values(), key=lambda vc: -vc[1])[:PARTIAL_LIMIT]
+        res["partial_unexpected_counts"] = [{"value": v, "count": c} for v, c in ranked]
+    raised = [
+        r["exception_info"]
+        for r in (x, y)
+        if (r.get("exception_info") or {}).get("raised_exception")
+    ]
+    return {
+        **x,
+        "success": bool(x["success"]) and bool(y["success"]),
+        "result": res,
+        "exception_info": raised[0] if raised else x.get("exception_info"),
+    }

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from expectations.gate import Gate
+from expectations.gate import Gate, merge_summaries
 from flows.lake import Lake
 from flows.workers import NlpRuntime
 from transforms.checks import article_checks, mention_checks, quote_checks
@@ -66,6 +66,15 @@ class Counts:
     )
     validation: Counter[str] = field(default_factory=Counter)  # passed / failed expectations
     speakers: Counter[str] = field(default_factory=Counter)  # speaker_name -> quotes written
+    # table -> the gate's results over every batch of the run, merged (for Data Docs)
+    validated: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_validated(self, table: str, summary: dict[str, Any] | None) -> None:
+        """Fold one batch's validation result into the run's result for the table."""
+        if summary is None:
+            return
+        prev = self.validated.get(table)
+        self.validated[table] = summary if prev is None else merge_summaries(prev, summary)
 
     def bump(self, source: str, day: str, what: str, n: int = 1) -> None:
         """Count n of something for a source and day."""
@@ -91,6 +100,8 @@ class Counts:
             self.per_day[key].update(c)
         self.validation.update(other.validation)
         self.speakers.update(other.speakers)
+        for table, summary in other.validated.items():
+            self.add_validated(table, summary)
 
 
 @dataclass
@@ -259,6 +270,7 @@ def finish_batch(
         for name, values in (checks or {}).items():
             frame[name] = values
         result = ctx.gate.validate(table, frame)
+        counts.add_validated(table, result.summary)
         for o in result.outcomes:
             counts.validation["passed" if o.success else "failed"] += 1
             validations.append(o.row(run.run_id, table, partition, now))

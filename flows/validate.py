@@ -4,11 +4,13 @@
 (with the same derived checks as at write time), appends the outcomes to the
 `validations` table, and builds Great Expectations Data Docs HTML under the
 lake's `_docs/` (local lakes; for object stores they are built locally and
-uploaded). Flows call it for the partitions they wrote, and link the docs.
+uploaded). A flow's run builds its Data Docs from the gate's results instead
+(`docs_for_run`): nothing is validated twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import tempfile
@@ -19,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from expectations.gate import SUITE_DIR, Gate, load_suite_json
 from flows.lake import Lake
@@ -30,6 +31,7 @@ from transforms.schemas import TABLES, ValidationRow, to_arrow
 log = logging.getLogger("newslake.validate")
 DOCS_DIR = "_docs"
 TEXT_COLUMNS = ["article_id", "text"]
+DOCS_TABLES = ("articles", "mentions", "quotes", "raw", "quarantine")
 
 
 @dataclass
@@ -109,8 +111,8 @@ def validate_lake(
                         f"{table} {date}: {o.name}: {o.unexpected_count} of {o.element_count} rows"
                     )
                 records.append(o.row(report.run_id, table, date, now))
-            if builder is not None:
-                builder.add(table, date, frame)
+            if builder is not None and result.summary is not None:
+                builder.add(table, date, result.summary)
     if records:
         lake.write("validations", to_arrow("validations", records))
     if builder is not None and report.checked:
@@ -144,33 +146,41 @@ class DocsBuilder:
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
-        self._source = self.ctx.data_sources.add_pandas("lake")
         self._suites: dict[str, Any] = {}
         for path in sorted(SUITE_DIR.glob("*.json")):
             data = load_suite_json(path.stem)
             self._suites[path.stem] = self.ctx.suites.add(ExpectationSuite(**{**data, "id": None}))
-        self._gx = gx
+        self.added = 0  # validation results stored for the site
 
-    def add(self, table: str, date: str, frame: pd.DataFrame) -> None:
-        """Validate one partition through a checkpoint that updates the docs."""
-        gx = self._gx
-        name = f"{table}-{date}"
-        asset = self._source.add_dataframe_asset(name)
-        batch_def = asset.add_batch_definition_whole_dataframe(name)
-        vd = self.ctx.validation_definitions.add(
-            gx.ValidationDefinition(data=batch_def, suite=self._suites[table], name=name)
+    def add(self, table: str, name: str, summary: dict[str, Any]) -> None:
+        """Store a validation result (the gate's, as JSON) for the site; nothing is re-run."""
+        from great_expectations.core.expectation_validation_result import (
+            expectationSuiteValidationResultSchema,
         )
-        checkpoint = self.ctx.checkpoints.add(
-            gx.Checkpoint(
-                name=name,
-                validation_definitions=[vd],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["lake"])],
-            )
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
         )
-        checkpoint.run(batch_parameters={"dataframe": frame})
+
+        suite = self._suites[table].name
+        result = expectationSuiteValidationResultSchema.load(
+            {**summary, "suite_name": suite, "id": None}
+        )
+        at = dt.datetime.now(dt.UTC)
+        run = RunIdentifier(run_name=name, run_time=at)
+        result.meta.update(run_id=run, validation_time=at)
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite),
+            run_id=run,
+            batch_identifier=name,
+        )
+        self.ctx.validation_results_store.set(key, result)
+        self.added += 1
 
     def publish(self, lake: Lake) -> str:
-        """Copy the site into the lake's _docs/; the index page's path or URL."""
+        """Render the site once and copy it into the lake's _docs/; the index's path or URL."""
+        self.ctx.build_data_docs(site_names=["lake"])
         target = f"{lake.base}/{DOCS_DIR}"
         if lake.local:
             dest = Path(target)
@@ -183,25 +193,11 @@ class DocsBuilder:
         return f"{lake.root}/{DOCS_DIR}/index.html"
 
 
-def docs_for_run(lake: Lake, run_id: str, dates: list[str]) -> str | None:
-    """Data Docs of the rows one run wrote (one validation per content table); the index path."""
+def docs_for_run(lake: Lake, run_id: str, validated: dict[str, dict[str, Any]]) -> str | None:
+    """Data Docs of one run from the gate's own results (each table's batches merged,
+    rows later quarantined included); the index path. Nothing is validated again."""
     builder = DocsBuilder()
-    texts: dict[str, str] = {}
-    wanted = set(dates)
-    wrote = False
-    for table in ("articles", "mentions", "quotes"):
-        parts = [d for d in lake.partitions(table) if d in wanted]
-        if not parts:
-            continue
-        arrow = lake.read_arrow(table, start=min(parts), end=max(parts))
-        if table == "articles":
-            arrow = arrow.filter(pc.equal(arrow.column("run_id"), run_id))
-            texts = texts_of(arrow)
-        else:
-            ids = pa.array(list(texts), pa.string())
-            arrow = arrow.filter(pc.is_in(arrow.column("article_id"), value_set=ids))
-        if arrow.num_rows == 0:
-            continue
-        builder.add(table, f"run-{run_id[:8]}", checked_frame(table, arrow, texts))
-        wrote = True
-    return builder.publish(lake) if wrote else None
+    for table in DOCS_TABLES:
+        if table in validated:
+            builder.add(table, f"run-{run_id[:8]}", validated[table])
+    return builder.publish(lake) if builder.added else None

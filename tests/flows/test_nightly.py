@@ -35,6 +35,10 @@ def test_sample_run_writes_the_lake(sample_run):
     assert val["success"].all()
     assert set(val["table"]) >= {"articles", "mentions", "quotes", "raw", "anomalies"}
     assert (Path(root) / "_docs" / "index.html").exists()  # Data Docs of the run
+    for table in ("articles", "mentions", "quotes", "raw"):
+        # one page per table: the gate's batches merged, not a second validation
+        (page,) = (Path(root) / "_docs" / "validations" / table).rglob("*.html")
+        assert "Succeeded" in page.read_text()
 
 
 def test_seed_article_in_the_lake(sample_run):

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from expectations.gate import SUITE_DIR, Gate
+from expectations.gate import SUITE_DIR, Gate, merge_summaries
 from tests.expectations_helpers import TEXT, article, mention, quote
 from transforms.checks import DERIVED, article_checks, mention_checks, quote_checks
 from transforms.schemas import TABLES, rows_to_columns
@@ -119,3 +119,44 @@ def test_every_suite_covers_its_schema_and_loads(table):
         e["meta"].get("scope") in ("row", "batch") and e["meta"].get("why")
         for e in data["expectations"]
     )
+
+
+def _result(summary, name):
+    return next(
+        r
+        for r in summary["results"]
+        if r["expectation_config"]["type"] == name.split("(")[0]
+        and r["expectation_config"]["kwargs"].get("column") == name.split("(")[1].rstrip(")")
+    )
+
+
+def test_batches_merge_into_one_result_for_data_docs(gate):
+    good = gate.validate("articles", frame("articles", [article()])).summary
+    rows = [article(article_id="fedcba9876543210"), article(url="ftp:/nope")]
+    bad = gate.validate("articles", frame("articles", rows)).summary
+    # no per-row lists survive: their positions only mean something inside one batch
+    assert (
+        "unexpected_index_list"
+        not in _result(bad, "expect_column_values_to_match_regex(url)")["result"]
+    )
+    merged = merge_summaries(good, bad)
+    assert merged["success"] is False and merged["meta"]["batches"] == 2
+    url = _result(merged, "expect_column_values_to_match_regex(url)")
+    assert url["success"] is False
+    assert (url["result"]["element_count"], url["result"]["unexpected_count"]) == (3, 1)
+    assert url["result"]["unexpected_percent"] == pytest.approx(100 / 3)
+    assert url["result"]["partial_unexpected_list"] == ["ftp:/nope"]
+    ids = _result(merged, "expect_column_values_to_be_unique(article_id)")
+    assert ids["success"] is True and ids["result"]["element_count"] == 3
+    stats = merged["statistics"]
+    assert stats["unsuccessful_expectations"] == 1
+    assert stats["evaluated_expectations"] == len(merged["results"])
+    # merging is associative over batches and keeps a failure once it is seen
+    again = merge_summaries(merged, good)
+    assert again["success"] is False and again["meta"]["batches"] == 3
+    assert (
+        _result(again, "expect_column_values_to_match_regex(url)")["result"]["unexpected_count"]
+        == 1
+    )
+    with pytest.raises(ValueError, match="cannot merge"):
+        merge_summaries(good, gate.validate("quotes", frame("quotes", [quote()])).summary)
