@@ -6,7 +6,9 @@
 - robots.txt honoured, fetched once per host and cached for the run;
 - redirects followed by hand, up to a limit, each hop checked like the first;
 - URLs that resolve to loopback, private, link-local or metadata addresses
-  refused unless the config allows them (tests do);
+  refused unless the config allows them (tests do); the connection itself goes to
+  an address that was checked, so a name cannot resolve differently between the
+  check and the connect (DNS rebinding);
 - retries with exponential backoff and jitter only for timeouts, connection
   errors, 429 and 5xx, honouring Retry-After;
 - conditional GET (ETag / Last-Modified) for feeds and sitemaps;
@@ -26,8 +28,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from protego import Protego
 
@@ -138,6 +142,55 @@ def _looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
 
 
+class CheckedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, resolving names itself and connecting only to
+    addresses it has checked: nothing is sent to a private, loopback or link-local
+    address, whatever a resolver answered before."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            infos = await asyncio.wait_for(
+                asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM),
+                timeout,
+            )
+        except (socket.gaierror, TimeoutError) as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        blocked = [a for a in addresses if _blocked_address(a)]
+        if blocked:
+            raise FetchRefusedError(
+                "refused",
+                f"{host} resolves to {blocked[0]}, a private, loopback or link-local address",
+            )
+        error: Exception = httpcore.ConnectError(f"no address for {host}")
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise FetchRefusedError("refused", f"unix sockets are not fetched: {path}")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
 class Fetcher:
     """Fetches URLs with the limits of an HttpConfig. Use as an async context manager."""
 
@@ -161,6 +214,17 @@ class Fetcher:
         timeout = httpx.Timeout(
             connect=c.connect_timeout, read=c.read_timeout, write=c.read_timeout, pool=None
         )
+        transport = self._transport
+        if transport is None:
+            limits = httpx.Limits(
+                max_connections=c.max_connections, max_keepalive_connections=c.max_connections
+            )
+            http = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+            if not c.allow_private:
+                # httpx takes no network backend; its pool is httpcore's, which does
+                pool = http._pool
+                pool._network_backend = CheckedBackend(pool._network_backend)  # type: ignore[union-attr]
+            transport = http
         self._client = httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
@@ -168,7 +232,7 @@ class Fetcher:
             limits=httpx.Limits(
                 max_connections=c.max_connections, max_keepalive_connections=c.max_connections
             ),
-            transport=self._transport,
+            transport=transport,
             trust_env=False,
         )
         return self

@@ -106,6 +106,21 @@ def test_private_addresses_are_refused_by_default(server):
     assert meta.outcome == "refused"
 
 
+def test_a_name_that_resolves_differently_on_connect_is_refused(server):
+    """DNS rebinding: the check saw a public address, the connection went to loopback."""
+    port = server.server_address[1]
+
+    async def go():
+        async with Fetcher(HttpConfig(respect_robots=False)) as f:
+            f._resolved["localhost"] = False  # what a rebinding resolver answered at check time
+            return await f.fetch(f"http://localhost:{port}/html/x.html")
+
+    resp = asyncio.run(go())
+    assert resp.outcome == "refused", resp
+    assert "localhost resolves to" in resp.error and "loopback" in resp.error
+    assert server.state.hits["/html/x.html"] == 0  # nothing was sent
+
+
 def test_concurrency_limits_hold_per_host_and_overall(server):
     st = server.state
     deadline = time.monotonic() + 15
