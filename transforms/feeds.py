@@ -22,7 +22,7 @@ import defusedxml.ElementTree as SafeET
 import feedparser
 from defusedxml import DefusedXmlException
 
-from transforms.dates import parse_datetime
+from transforms.dates import parse_datetime, parse_rfc822_localised
 from transforms.records import Hints
 from transforms.sources import gunzip_capped
 
@@ -139,7 +139,9 @@ def _feed_links(parsed: Any, base_url: str, max_urls: int) -> Discovery:
         authors = tuple(
             a["name"] for a in entry.get("authors", []) if isinstance(a, dict) and a.get("name")
         ) or ((entry["author"],) if entry.get("author") else ())
-        published = _struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
+        published = _struct_time(
+            entry.get("published_parsed") or entry.get("updated_parsed")
+        ) or parse_rfc822_localised(entry.get("published") or entry.get("updated"))
         hints = Hints(
             title=entry.get("title"),
             published=published,

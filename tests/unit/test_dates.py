@@ -2,7 +2,14 @@ import datetime as dt
 
 import pytest
 
-from transforms.dates import date_from_url, day, parse_datetime, plausible, run_day
+from transforms.dates import (
+    date_from_url,
+    day,
+    parse_datetime,
+    parse_rfc822_localised,
+    plausible,
+    run_day,
+)
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 
@@ -46,3 +53,25 @@ def test_run_day_uses_the_configured_timezone():
     with pytest.raises(ValueError, match="not YYYY-MM-DD"):
         run_day("02/01/2025", "UTC", late)
     assert day(late) == "2026-11-29"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Seg, 24 Set 2018 19:42:40 -0300", "2018-09-24T22:42:40+00:00"),  # Portuguese
+        ("mié, 7 feb 2018 10:00:00 +0100", "2018-02-07T09:00:00+00:00"),  # Spanish
+        ("mer., 3 janv. 2018 10:00:00 +0100", "2018-01-03T09:00:00+00:00"),  # French
+        ("ven., 6 juil. 2018 10:00 +02:00", "2018-07-06T08:00:00+00:00"),  # juil is July
+        ("3 juin 2018 10:00:00 GMT", "2018-06-03T10:00:00+00:00"),  # juin is June
+        ("Di, 13 Mär 2018 08:00:00 +0100", "2018-03-13T07:00:00+00:00"),  # German
+        ("gio, 4 ott 2018 12:00:00 +0200", "2018-10-04T10:00:00+00:00"),  # Italian
+        ("4 mei 2018", "2018-05-04T00:00:00+00:00"),  # Dutch, date only
+        ("Wed, 31 Jan 2018 07:26:05 EST", None),  # a zone name we cannot place
+        ("31 Foo 2018 10:00:00 +0000", None),
+        ("30 Fev 2018 10:00:00 +0000", None),  # no such day
+        ("", None),
+    ],
+)
+def test_localised_feed_dates(value, expected):
+    got = parse_rfc822_localised(value)
+    assert (got.isoformat() if got else None) == expected

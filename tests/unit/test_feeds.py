@@ -113,3 +113,13 @@ def test_url_list():
         b"# comment\nhttps://ex.org/a\n\n/b\nhttps://ex.org/a\n", "https://ex.org/list.txt"
     )
     assert [x.url for x in found.links] == ["https://ex.org/a", "https://ex.org/b"]
+
+
+def test_feed_dates_in_other_languages_are_read():
+    need_corpus()
+    # UOL's pubDate is RFC 822 with Portuguese names ("Seg, 24 Set 2018 ..."), which
+    # feedparser does not read
+    links = parse_feed((FEEDS / "uol-noticias-2018-09-24.rss").read_bytes(), "http://x/").links
+    assert all(link.hints.published is not None for link in links)
+    assert links[0].hints.published.date().isoformat() == "2018-09-24"
+    assert links[0].hints.published.utcoffset().total_seconds() == 0
