@@ -22,7 +22,8 @@ SPEECH_VERBS: Final = frozenset(
         direct command request appeal implore text email message call describe
         characterize characterise label brand dub condemn denounce applaud welcome
         hail commend thank apologize apologise congratulate lambaste rebuke rip
-        decry lash
+        decry lash blame cheer interject interrupt cite inquire blog remember
+        caution read mock exhort imply
     """.split()
 )
 
@@ -32,6 +33,7 @@ COGNITION_VERBS: Final = frozenset(
         believe think feel hope expect fear worry know understand consider reckon
         suspect doubt assume presume figure guess imagine realize realise recognize
         recognise acknowledge learn find decide conclude determine judge
+        anticipate project
     """.split()
 )
 
@@ -55,6 +57,7 @@ PHRASAL_CUES: Final = frozenset(
         ("call", "out"),
         ("write", "back"),
         ("open", "up"),
+        ("put", "it"),
     }
 )
 

@@ -8,7 +8,10 @@ The mechanism, in order of trust:
    sentence (a quote paragraph that follows "X said:").
 3. The cue's subject is the speaker; names resolve to the fullest name in the
    article, pronouns and role nouns ("the minister") to the person or
-   organisation they refer to (`Coreference`).
+   organisation they refer to (`Coreference`). A report within a report goes to
+   its outermost source ("“…,” X said, according to Y" and "Y wrote that X
+   called it “…”" give Y); a statement, ad or sign "saying" something speaks
+   for whoever put it out.
 4. Reported speech: a speech or cognition verb outside quotation marks with a
    clausal complement, or "according to X".
 """
@@ -42,6 +45,8 @@ from transforms.quotemarks import MarkSpan, find_mark_spans, paragraphs
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+# passive cues whose subject is still the speaker ("he was quoted as saying")
+PASSIVE_SPEAKER_CUES = frozenset({"quote"})
 _WORD = re.compile(r"\w+")
 
 
@@ -286,6 +291,7 @@ class QuoteFinder:
         self.paras = paragraphs(self.text)
         self._para_starts = [p[0] for p in self.paras]
         self.last_speaker: str | None = None
+        self.done: list[Quote] = []  # the quotes found so far, in text order
 
     # -- helpers ----------------------------------------------------------
     def _tokens_in(self, start: int, end: int) -> list[Any]:
@@ -305,7 +311,12 @@ class QuoteFinder:
             (lemma, c.lower_) in PHRASAL_CUES for c in tok.children if c.dep_ in ("prt", "advmod")
         ):
             return True
-        return is_indirect_cue_lemma(lemma) if indirect else is_cue_lemma(lemma)
+        # "as she put it, “…”" (but not "she put it on the table")
+        return (
+            (lemma, "it") in PHRASAL_CUES
+            and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)
+            and not any(c.dep_ == "prep" for c in tok.children)
+        ) or (is_indirect_cue_lemma(lemma) if indirect else is_cue_lemma(lemma))
 
     def _according_to(self, tok: Any) -> Any | None:
         """The X of 'according to X' among tok's children."""
@@ -318,19 +329,31 @@ class QuoteFinder:
                                 return obj
         return None
 
-    def _subject(self, verb: Any, hops: int = 0) -> Any | None:
-        for child in verb.children:
-            if child.dep_ in SUBJECT_DEPS and not self.in_quote[child.i]:
-                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return verb.head
-                if child.lower_ == "it" and any(c.dep_ == "auxpass" for c in verb.children):
-                    continue  # "it was said": no speaker
-                return child
+    def _agent(self, verb: Any) -> Any | None:
+        """The X of a passive "… by X"."""
         for child in verb.children:
             if child.dep_ == "agent":
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return obj
+        return None
+
+    def _subject(self, verb: Any, hops: int = 0) -> Any | None:
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS and not self.in_quote[child.i]:
+                if child.lower_ == "it" and any(c.dep_ == "auxpass" for c in verb.children):
+                    continue  # "it was said": no speaker
+                if (
+                    child.dep_ == "nsubjpass"
+                    and child.lower_ in RELATIVE_PRONOUNS
+                    and verb.lemma_.lower() not in PASSIVE_SPEAKER_CUES
+                ):
+                    # "the figure that was published": what is said, not who says it
+                    return self._agent(verb)
+                return child
+        agent = self._agent(verb)
+        if agent is not None:
+            return agent
         if hops >= 3 or verb.head.i == verb.i:
             return None
         if verb.dep_ in ("conj", "xcomp", "advcl"):
@@ -340,11 +363,36 @@ class QuoteFinder:
             return self._subject(verb.head.head, hops + 1)
         if verb.dep_ == "relcl":
             return verb.head
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return self._owner(verb.head)
+        return None
+
+    def _owner(self, noun: Any) -> Any | None:
+        """Who speaks through a noun modified by a speech verb: a person speaks for
+        themself ("a clip of the coach asking, “…”"), a thing for whoever put it out
+        ("she issued a statement saying “…”", "they carried signs reading “…”")."""
+        m = self.entity_at.get(noun.i)
+        if (m is not None and m.label == "PERSON") or noun.lemma_.lower() in PERSON_ROLE_NOUNS:
+            return noun
+        main = noun.head
+        while main.pos_ not in ("VERB", "AUX") and main.head.i != main.i:
+            main = main.head
+        if main.pos_ not in ("VERB", "AUX"):
+            return None
+        for child in main.children:
+            if child.dep_ == "nsubj" and not self.in_quote[child.i]:
+                return None if child.lower_ in RELATIVE_PRONOUNS else child
         return None
 
     def speaker_from(self, head: Any) -> Speaker:
         """Speaker mention around a subject token, resolved to a name where possible."""
         doc = self.doc
+        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            # "Smith, who said …": the mention is the relative pronoun, its antecedent names it
+            antecedent = self.speaker_from(head.head.head)
+            antecedent.start_tok, antecedent.end_tok = head.i, head.i + 1
+            antecedent.attribution = "pronoun"
+            return antecedent
         ent = self.entity_at.get(head.i)
         if ent is None:
             for t in head.subtree:
@@ -405,6 +453,12 @@ class QuoteFinder:
         )
 
     # -- cues -------------------------------------------------------------
+    def _thought_subject(self, tok: Any) -> Any | None:
+        """The subject of tok when tok is a verb of thought outside quotes, else None."""
+        if self.in_quote[tok.i] or tok.pos_ != "VERB" or tok.dep_ in ("relcl", "xcomp", "ccomp"):
+            return None  # "people who think …", "to make him believe …": not the report itself
+        return self._subject(tok) if self._is_cue(tok, indirect=True) else None
+
     def _cue_subject(self, tok: Any) -> Any | None:
         """The subject of tok when tok is a speech cue outside quotes, else None."""
         if self.in_quote[tok.i] or not self._is_cue(tok):
@@ -422,14 +476,21 @@ class QuoteFinder:
             return bool(lo <= tok.idx < hi)
 
         roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+        # a closing "." or "," inside the marks hangs on whatever the parser chose
+        roots = [t for t in roots if not t.is_punct] or roots
         best: tuple[int, Any, Any] | None = None
         for root in roots:
-            for depth, node in enumerate([root, *root.ancestors]):
+            path = [root, *root.ancestors]
+            for depth, node in enumerate(path):
                 if depth > 8 or (best is not None and depth >= best[0]) or not here(node):
                     break
                 found: tuple[Any, Any] | None = None
                 if node.i not in inside:
                     subject = self._cue_subject(node)
+                    if subject is None and depth and path[depth - 1].dep_ == "ccomp":
+                        # a verb of thought whose complement clause holds the quote:
+                        # "the survey found that “…”"
+                        subject = self._thought_subject(node)
                     if subject is not None and here(subject):
                         found = (node, subject)
                 if found is None:
@@ -461,6 +522,69 @@ class QuoteFinder:
                 return outer
         return cue, subject
 
+    def outer_source(self, cue: Any, subject: Any, span: MarkSpan) -> tuple[Any, Any]:
+        """The outermost source of a report within a report: "“…,” X said, according to Y",
+        "X said …, Y reported", "Y wrote that X called it “…”" all give Y. The report of
+        a report is one attribution, credited to the source that tells it to the reader."""
+        lo, hi = self.paras[span.paragraph]
+
+        def usable(tok: Any) -> bool:
+            return bool(lo <= tok.idx < hi) and not self.in_quote[tok.i]
+
+        if cue.dep_ == "relcl" and subject.lower_ in ("that", "which"):
+            # "X put out a video that asks viewers to “…”", "X held a sign that read “…”":
+            # the thing speaks for whoever in the main clause put it out
+            main = cue.head
+            while main.pos_ not in ("VERB", "AUX") and main.head.i != main.i:
+                main = main.head
+            owner = self._subject(main) if main.pos_ in ("VERB", "AUX") else None
+            if (
+                owner is not None
+                and owner.dep_ == "nsubj"
+                and usable(owner)
+                and owner.lower_ not in RELATIVE_PRONOUNS
+            ):
+                cue, subject = main, owner
+        node = cue
+        for _ in range(6):
+            obj = self._according_to(node)
+            if obj is not None and usable(obj):
+                return obj.head.head, obj
+            outer: tuple[Any, Any] | None = None
+            for child in node.children:
+                # a trailing reporting clause: "…, Y reported." / "…, reports Y."
+                if (
+                    child.dep_ == "parataxis"
+                    and child.i > subject.i
+                    and usable(child)
+                    and not any(c.dep_ in ("ccomp", "xcomp") for c in child.children)
+                ):
+                    outer_subject = self._cue_subject(child)
+                    if outer_subject is not None and usable(outer_subject):
+                        outer = (child, outer_subject)
+                        break
+            if outer is not None:
+                return outer
+            parent = node.head
+            link = node.dep_
+            if parent.i == node.i or link not in ("ccomp", "xcomp", "advcl", "conj"):
+                break
+            if not usable(parent):
+                break
+            if node.i == cue.i and min(cue.idx, subject.idx) >= span.end:
+                break  # "X said it was “…,” Y reported": Y's report is the outer one
+            if link in ("ccomp", "xcomp"):
+                # (a clause joined by "and" or "while" is no report of the one before it)
+                outer_subject = self._cue_subject(parent)
+                if outer_subject is not None and usable(outer_subject):
+                    cue, subject = parent, outer_subject
+            node = parent
+        if subject.lower_ in SPEAKER_PRONOUNS:
+            named = self._named_outer_cue(cue, subject, usable)
+            if named is not None:
+                return named
+        return cue, subject
+
     def _named_outer_cue(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
         gender = SPEAKER_PRONOUNS.get(pronoun.lower_)
         for node in cue.ancestors:
@@ -482,10 +606,15 @@ class QuoteFinder:
         """A cue clause hard after the closing mark: "…,” she said" / "…,” said Smith" /
         "…,” Smith said in an email". The most direct attribution a quote can have."""
         _, hi = self.paras[span.paragraph]
-        toks = [t for t in self._tokens_in(min(span.close_at + 1, hi), hi) if not t.is_space]
+        toks = [t for t in self._tokens_in(min(self._after_close(span), hi), hi) if not t.is_space]
         # after a quote that ends its sentence ("…prevails.”") only a bare "he said" counts,
         # not the next sentence ("However, he also asserted …")
         ended = self.text[span.start : span.end].rstrip()[-1:] in (".", "!", "?")
+        last = self.text[span.start : span.end].rstrip()[-1:]
+        if toks and not (last in ",.!?:;\u2014\u2013-\u2026" or toks[0].is_punct):
+            return (
+                None  # "called it “a fair deal” before Roe announced …": no comma, no attribution
+            )
         window: list[Any] = []
         for tok in toks[:6]:
             if self.in_quote[tok.i] or tok.text in (".", "!", "?", ";", ":"):
@@ -494,11 +623,42 @@ class QuoteFinder:
                 break
             window.append(tok)
             if self._is_cue(tok):
-                subject = self._subject(tok) or self._nearby_name(window[:-1], tok)
+                if ended and self._starts_new_report(tok, span):
+                    return None
+                subject = (
+                    self._subject(tok)
+                    or self._nearby_name(window[:-1], tok)
+                    or self._inverted_subject(window[:-1], tok)
+                )
                 if subject is not None and span.close_at <= subject.idx < hi:
                     return tok, subject
                 return None
         return None
+
+    def _starts_new_report(self, cue: Any, span: MarkSpan) -> bool:
+        """After a quote that ends its sentence, a cue that takes a complement clause or
+        introduces another quote opens a new report ("“….” He added that …" /
+        "“….” She went on: “…"), it does not attribute the quote before it."""
+        if any(c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > cue.i for c in cue.children):
+            return True
+        after = self.text[self._after_close(span) : cue.idx].split()
+        if (
+            self.text[span.start : span.end].rstrip().endswith(".")
+            and after
+            and after[0] in ("He", "She", "They", "It", "We", "I")
+        ):
+            return True  # "“….” He went on …": a new sentence, not "“…,” he said"
+        _, hi = self.paras[span.paragraph]
+        for tok in self.doc[cue.i + 1 : min(len(self.doc), cue.i + 12)]:
+            if tok.idx >= hi or tok.text in (".", "!", "?", ";"):
+                return False
+            if self.in_quote[tok.i] and self.quote_of_token.get(tok.i) != self.marks.index(span):
+                return True
+        return False
+
+    def _after_close(self, span: MarkSpan) -> int:
+        """Offset just after the closing mark (two characters for a typewriter '')."""
+        return span.close_at + (2 if self.text.startswith("''", span.close_at) else 1)
 
     def _previous_quote_end(self, span: MarkSpan) -> int:
         """Offset after the previous closing mark in the span's paragraph (or its start)."""
@@ -506,23 +666,30 @@ class QuoteFinder:
         end = lo
         for other in self.marks:
             if other.paragraph == span.paragraph and other.close_at < span.open_at:
-                end = max(end, other.close_at + 1)
+                end = max(end, self._after_close(other))
         return end
 
     def cue_near(self, span: MarkSpan) -> tuple[Any, Any] | None:
         """(cue, subject) of a cue clause right after the quote (", he said") or right before it
         ("X said: “", "said X, “"), in the same paragraph and sentence."""
         _, hi = self.paras[span.paragraph]
+        ended = self.text[span.start : span.end].rstrip()[-1:] in (".", "!", "?")
         window: list[Any] = []
-        for tok in self._tokens_in(min(span.close_at + 1, hi), hi):
+        for tok in self._tokens_in(min(self._after_close(span), hi), hi):
             if self.in_quote[tok.i] or (window and tok.is_sent_start and window[-1].text in ".!?"):
                 break
             window.append(tok)
             if self._is_cue(tok):
-                subject = self._subject(tok) or self._nearby_name(window[:-1], tok)
+                if ended and self._starts_new_report(tok, span):
+                    break
+                subject = (
+                    self._subject(tok)
+                    or self._name_after_quote(window[:-1])
+                    or self._nearby_name(window[:-1], tok)
+                )
                 if subject is not None:
                     return tok, subject
-            if len(window) >= 12:
+            if len(window) >= (20 if self._name_after_quote(window) is not None else 12):
                 break
         tail = self._tokens_in(self._previous_quote_end(span), span.open_at)
         tail = [t for t in tail if not t.is_space]
@@ -549,6 +716,13 @@ class QuoteFinder:
         """Who introduces a quote with a colon or comma but no speech verb:
         "Wallnau continues: “…", "… pollster Daron Shaw: “…", "Howard Kurtz, Fox News: “…",
         "Rep. Trey Gowdy (R-S.C.): “…"."""
+        if len(tail) > 1 and tail[-1].text == ":":
+            m = self.entity_at.get(tail[-2].i)
+            if m is not None and m.label in ("PERSON", "ORG"):
+                root = self.doc[m.start : m.end].root
+                # "… puzzles the planner Jo Roe: “…" (not "… a note to Jo Roe: “…")
+                if root.dep_ not in ("pobj", "dative"):
+                    return tail[-1], root
         for tok in reversed(tail):
             if tok.pos_ in ("VERB", "AUX"):
                 subject = self._subject(tok)
@@ -558,6 +732,9 @@ class QuoteFinder:
                 if named is not None and named.label in ("PERSON", "ORG"):
                     return tok, subject
                 if subject.lower_ in ("he", "she", "they"):
+                    return tok, subject
+                if tail[-1].text == ":" and subject.pos_ in ("NOUN", "PROPN"):
+                    # "The union answered in writing: “…", "The ruling is short: “…"
                     return tok, subject
                 break
         # a nominal cue: "Trump, in a statement, “…" / "the company's statement: “…"
@@ -590,6 +767,33 @@ class QuoteFinder:
                 if (m is not None and m.label == "PERSON") or child.lower_ in ("he", "she"):
                     return child
         return None
+
+    def _inverted_subject(self, before: list[Any], cue: Any) -> Any | None:
+        """In "“…,” wrote one reader" the parser may take the speaker after the verb for
+        its object; right after a quote, that noun phrase is the subject."""
+        if any(not t.is_punct for t in before):
+            return None
+        for child in cue.children:
+            if (
+                child.i > cue.i
+                and child.dep_ in ("dobj", "attr")
+                and child.pos_ in ("NOUN", "PROPN")
+            ):
+                return child
+        return None
+
+    def _name_after_quote(self, window: list[Any]) -> Any | None:
+        """The name that opens the words after a closing mark, when an apposition follows it:
+        "“…,” Jane Roe, the group's director, said" (the parser often loses that subject)."""
+        toks = [t for t in window if not t.is_punct]
+        # the name may follow a title: "“…,” city planner Jane Roe, who …, said"
+        m = next((self.entity_at[t.i] for t in toks[:4] if t.i in self.entity_at), None)
+        if m is None or m.label not in ("PERSON", "ORG"):
+            return None
+        after = self.doc[m.end] if m.end < len(self.doc) else None
+        if after is None or after.text != ",":
+            return None
+        return self.doc[m.start : m.end].root
 
     def _nearby_name(self, before: list[Any], cue: Any) -> Any | None:
         """A cue the parser left without a subject: the name just before it, or right after it
@@ -655,6 +859,7 @@ class QuoteFinder:
             if run_on and previous is not None and q.group_start is None:
                 q = _replace(q, group_start=_group_of(previous))
             quotes.append(q)
+            self.done.append(q)
             previous, previous_span = q, span
             if q.speaker_key:
                 self.last_speaker = q.speaker_key
@@ -722,23 +927,34 @@ class QuoteFinder:
             and same_paragraph
             and previous.cue_start is not None
         ):
-            # split quote: “A,” X said. “B” — the cue between the parts speaks for both
+            # split quote: “A,” X said. “B” — the cue between the parts speaks for both;
+            # "X said: “A.” “B.”" — a quote right after another goes on with its speaker
             between = previous.end <= previous.cue_start < span.open_at
-            if between:
-                speaker = self._inherit(previous, 0.9)
-                cue = self.doc.char_span(
-                    previous.cue_start, previous.cue_end, alignment_mode="expand"
-                )
+            source: Quote | None = previous
+            if not (
+                between
+                or self._only_marks_between(previous, span)
+                or self._same_sentence(previous, toks)
+            ):
+                # “A,” X said on “Title.” “B” — an earlier quote's cue still stands between
+                source = self._split_from(span)
+            if (
+                source is not None
+                and source.cue_start is not None
+                and not self._new_cue_between(source.cue_start, span)
+            ):
+                speaker = self._inherit(source, 0.9)
+                cue = self.doc.char_span(source.cue_start, source.cue_end, alignment_mode="expand")
                 cue = cue[0] if cue is not None and len(cue) else None
-                group = previous.group_start if previous.group_start is not None else previous.start
+                group = _group_of(source)
         if speaker is None and found is None:
             found = self.cue_near(span)
             if found is not None:
-                cue, subject = found
+                cue, subject = self.outer_source(*found, span)
                 speaker = self.speaker_from(subject)
                 speaker.confidence = min(speaker.confidence, 0.85)
         elif found is not None:
-            cue, subject = found
+            cue, subject = self.outer_source(*found, span)
             speaker = self.speaker_from(subject)
         title_like = self._title_like(span, words)
         if speaker is None and (title_like or (quote_type == "partial" and len(words) <= 4)):
@@ -750,7 +966,10 @@ class QuoteFinder:
                 quote_type == "direct"
                 and opens_paragraph
                 and previous_span.paragraph == span.paragraph - 1
-                and self._paragraph_is_quote(previous_span.paragraph)
+                and (
+                    self._paragraph_is_quote(previous_span.paragraph)
+                    or self._ends_paragraph(previous_span)
+                )
             )
             if run_on or quote_paragraph:
                 speaker = self._inherit(previous, 0.75, "inferred")
@@ -795,6 +1014,37 @@ class QuoteFinder:
             cue_end=cue.idx + len(cue.text) if cue is not None else None,
             group_start=group,
         )
+
+    def _new_cue_between(self, after: int, span: MarkSpan) -> bool:
+        """Another speaker is introduced between an earlier cue and the quote:
+        "“…,” said X. Y disagreed: “…”"."""
+        near = self.cue_near(span)
+        return near is not None and near[0].idx > after and near[1].idx > after
+
+    def _split_from(self, span: MarkSpan) -> Quote | None:
+        """The latest earlier quote of the paragraph whose cue stands between it and span."""
+        lo, _ = self.paras[span.paragraph]
+        for q in reversed(self.done):
+            if q.start < lo:
+                return None
+            if q.cue_start is not None and q.end <= q.cue_start < span.open_at:
+                return q
+        return None
+
+    def _same_sentence(self, previous: Quote, toks: list[Any]) -> bool:
+        """The quote goes on the sentence of the previous quote ("“A” and “B,” she said")."""
+        before = self._tokens_in(previous.start, previous.end)
+        return bool(before) and self.sent_of[before[-1].i] == self.sent_of[toks[0].i]
+
+    def _only_marks_between(self, previous: Quote, span: MarkSpan) -> bool:
+        """Nothing but quotation marks, space and punctuation between two quotes."""
+        gap = self.text[previous.end : span.start]
+        return not any(ch.isalnum() for ch in gap)
+
+    def _ends_paragraph(self, span: MarkSpan) -> bool:
+        """The quote closes its paragraph: "… she said the plan “will work.”"."""
+        _, hi = self.paras[span.paragraph]
+        return self.text[min(self._after_close(span), hi) : hi].strip(" .") == ""
 
     def _paragraph_is_quote(self, paragraph: int) -> bool:
         """Most of the paragraph is inside quotation marks."""

@@ -141,3 +141,186 @@ def test_components_survive_multiprocess_pipe(nlp):
     single = [len(quotes_of(d)) for d in nlp.pipe(texts)]
     multi = [len(quotes_of(d)) for d in nlp.pipe(texts, n_process=2, batch_size=1)]
     assert single == multi and single[0] >= 4
+
+
+def direct_speakers(text, quotes):
+    """(quote, speaker mention, resolved name) of the direct and partial quotes."""
+    return [
+        (
+            text[q.start : q.end],
+            text[q.speaker_start : q.speaker_end] if q.speaker_start is not None else None,
+            q.speaker_name,
+        )
+        for q in quotes
+        if q.quote_type in ("direct", "partial")
+    ]
+
+
+def test_cue_opening_the_next_sentence_does_not_take_the_quote(nlp):
+    text = (
+        "Tom Hale said the plan was ready: “We will win the final.” "
+        "Maria Ortiz added that the team was tired.\n"
+        "Anna Berg praised the plan as “a very good start for us.” He went on to criticise the budget."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [(s, n) for _, s, n in direct_speakers(text, quotes)] == [
+        ("Tom Hale", "Tom Hale"),
+        ("Anna Berg", "Anna Berg"),
+    ]
+
+
+def test_report_of_a_report_goes_to_the_outer_source(nlp):
+    text = (
+        "“The budget is balanced and the schools are open,” Tom Hale said, according to the Daily Ledger.\n"
+        "Tom Hale said the plan was “ready to go,” the Daily Ledger reported.\n"
+        "Tom Hale wrote that the mayor had called the plan “a waste of money.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "the Daily Ledger",
+        "the Daily Ledger",
+        "Tom Hale",
+    ]
+
+
+def test_relative_pronoun_is_the_mention_and_its_antecedent_the_name(nlp):
+    text = "The plan was backed by Tom Hale, who said it was “a good start for the city.”"
+    _, _, quotes = run(nlp, text)
+    assert direct_speakers(text, quotes) == [("a good start for the city.", "who", "Tom Hale")]
+    assert quotes[0].attribution == "pronoun"
+
+
+def test_cue_after_typewriter_quotes_and_inverted_speaker(nlp):
+    text = (
+        "''Nobody told us about the fee!'' Tom Hale wrote on Monday.\n"
+        "“The trains are late again and nobody cares. #Leeds,” tweeted a commuter from York.\n"
+        "“The budget is a disgrace to the city,” the note reads."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "Tom Hale",
+        "a commuter from York",
+        "the note",
+    ]
+
+
+def test_no_cue_after_a_quote_without_closing_punctuation(nlp):
+    text = "Tom Hale said the town would be “far better off” had Maria Ortiz agreed to the deal."
+    _, _, quotes = run(nlp, text)
+    assert direct_speakers(text, quotes) == [("far better off", "Tom Hale", "Tom Hale")]
+
+
+def test_name_with_a_long_apposition_after_the_quote(nlp):
+    text = (
+        "Staff at city hall described the talks as difficult.\n"
+        "“The roof needs work before winter,” Tom Hale, Governor Ortiz's former budget director,"
+        " said on Monday."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [n for _, _, n in direct_speakers(text, quotes)] == ["Tom Hale"]
+
+
+def test_following_quotes_keep_the_speaker(nlp):
+    text = (
+        "Anna Berg said: “The roads are ready.” “The bridge will open in May.”\n"
+        "“This was a fine result for the club,” said Tom Hale. “It was” a team effort and"
+        " “a lot of hard work.”\n"
+        "Maria Ortiz told reporters the plan was “ready to go.”\n"
+        "“We will start building in May and finish by the end of the year.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [n for _, _, n in direct_speakers(text, quotes)] == [
+        "Anna Berg",
+        "Anna Berg",
+        "Tom Hale",
+        "Tom Hale",
+        "Tom Hale",
+        "Maria Ortiz",
+        "Maria Ortiz",
+    ]
+
+
+def test_verb_of_thought_with_a_quoted_complement(nlp):
+    text = "The survey found that “most voters want lower taxes and better roads.”"
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["The survey"]
+
+
+def test_as_x_put_it_is_a_cue(nlp):
+    text = (
+        "As the mayor put it, “nobody wants a new airport.”\n"
+        "The change was long overdue. As one teacher put it, “nobody reads those reports anyway.”\n"
+        "She put it on the table and left."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["the mayor", "one teacher"]
+
+
+def test_speech_verb_in_an_infinitive_is_not_the_report(nlp):
+    text = "Anna Berg said she would ask Tom Hale to continue the “war on potholes.”"
+    _, _, quotes = run(nlp, text)
+    assert direct_speakers(text, quotes) == [("war on potholes.", "Anna Berg", "Anna Berg")]
+
+
+def test_cue_between_split_parts_survives_a_title_in_between(nlp):
+    text = "“We will open the bridge in May,” Anna Berg said on “The Morning Show.” “The roads are ready too.”"
+    _, _, quotes = run(nlp, text)
+    assert direct_speakers(text, quotes)[-1] == (
+        "The roads are ready too.",
+        "Anna Berg",
+        "Anna Berg",
+    )
+
+
+def test_thing_that_says_it_speaks_for_the_subject_of_the_main_clause(nlp):
+    text = (
+        "Tom Hale is running a radio spot that asks listeners to “call the council today.”\n"
+        "Anna Berg held up a sign that read “No new taxes for this town.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Tom Hale", "Anna Berg"]
+
+
+def test_statement_saying_speaks_for_whoever_issued_it(nlp):
+    text = (
+        "The club put out a short statement criticising the referee for “a string of poor calls.”\n"
+        "The video shows Tom Hale asking, “Why is nobody listening to us?”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["The club", "Tom Hale"]
+
+
+def test_according_to_anywhere_above_the_cue_is_the_source(nlp):
+    text = (
+        "According to the Daily Ledger, Tom Hale praised the new library, which he called"
+        " “a gift to every child.”\n"
+        "Tom Hale backed the plan, saying it was “long overdue,” the Daily Ledger reported."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "the Daily Ledger",
+        "the Daily Ledger",
+    ]
+
+
+def test_a_new_speaker_introduced_before_the_next_quote_stops_the_split(nlp):
+    text = (
+        "“We will not close the school this year,” said Tom Hale, the mayor."
+        " Anna Berg pushed back: “It has to close before winter.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [n for _, _, n in direct_speakers(text, quotes)] == ["Tom Hale", "Anna Berg"]
+
+
+def test_colon_introduced_by_a_noun_subject_or_a_name(nlp):
+    text = (
+        "The union was blunt in its letter: “Our members will not accept these cuts.”\n"
+        "The numbers puzzle the economist Maria Ortiz: “Prices are rising faster than wages.”\n"
+        "Tom Hale sent a short note to Anna Berg: “The budget talks are over for this year.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "The union",
+        "Maria Ortiz",
+        "Tom Hale",
+    ]
