@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# offline, also when run without make: Prefect's temporary server sends no telemetry
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 CORPUS = ROOT.parent / "shared" / "corpus"
 WORKERS = 2
 
