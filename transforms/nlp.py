@@ -68,10 +68,22 @@ def make_quotes(nlp: Language, name: str) -> QuoteComponent:
     return QuoteComponent()
 
 
+# A curly or straight double quotation mark glued to a word ("said,“We", "year,”Anna") is a
+# token of its own, and so is a comma or stop right before it.
+QUOTE_MARK_INFIXES: tuple[str, ...] = (r"[“”\"]", r"[,.!?;:](?=[“”\"])")
+
+
+def _split_glued_quote_marks(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes or []) + list(QUOTE_MARK_INFIXES)
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
 def build_nlp(model: str, with_components: bool = True) -> Language:
     """The model with our components appended (or the bare model for benchmarks)."""
     _register_extensions()
     nlp = spacy.load(model)
+    _split_glued_quote_marks(nlp)
     if with_components:
         nlp.add_pipe(ENTITIES_COMPONENT, last=True)
         nlp.add_pipe(QUOTES_COMPONENT, last=True)

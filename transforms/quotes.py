@@ -47,6 +47,8 @@ RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # passive cues whose subject is still the speaker ("he was quoted as saying")
 PASSIVE_SPEAKER_CUES = frozenset({"quote"})
+CONCESSIVE_MARKS = frozenset({"though", "although", "whereas"})
+NAMING_VERBS = frozenset({"call", "dub", "term", "label", "describe", "characterize"})
 _WORD = re.compile(r"\w+")
 
 
@@ -311,12 +313,25 @@ class QuoteFinder:
             (lemma, c.lower_) in PHRASAL_CUES for c in tok.children if c.dep_ in ("prt", "advmod")
         ):
             return True
-        # "as she put it, “…”" (but not "she put it on the table")
+        # "as she put it, “…”" (but not "she put it on the table"); with "as" a prepositional
+        # phrase is only a setting ("as she put it in a letter, …")
         return (
             (lemma, "it") in PHRASAL_CUES
             and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)
-            and not any(c.dep_ == "prep" for c in tok.children)
+            and (
+                not any(c.dep_ == "prep" for c in tok.children)
+                or any(c.dep_ in ("mark", "prep") and c.lower_ == "as" for c in tok.children)
+            )
         ) or (is_indirect_cue_lemma(lemma) if indirect else is_cue_lemma(lemma))
+
+    def _as_clause_subject(self, verb: Any) -> Any | None:
+        """The X of "as X put it" when the parser hangs X on "as" as its object."""
+        for child in verb.children:
+            if child.dep_ in ("mark", "prep") and child.lower_ == "as" and child.i < verb.i:
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.i < verb.i and not self.in_quote[obj.i]:
+                        return obj
+        return None
 
     def _according_to(self, tok: Any) -> Any | None:
         """The X of 'according to X' among tok's children."""
@@ -351,7 +366,7 @@ class QuoteFinder:
                     # "the figure that was published": what is said, not who says it
                     return self._agent(verb)
                 return child
-        agent = self._agent(verb)
+        agent = self._agent(verb) or self._as_clause_subject(verb)
         if agent is not None:
             return agent
         if hops >= 3 or verb.head.i == verb.i:
@@ -498,7 +513,10 @@ class QuoteFinder:
                     if obj is not None and not self.in_quote[obj.i] and here(obj):
                         found = (obj.head.head, obj)
                 if found is None:
-                    for child in node.children:
+                    # of several such clauses the one nearest the quote: in "Asked by X
+                    # whether …, she said, “…”" the report is "she said"
+                    first, last = min(inside), max(inside)
+                    for child in sorted(node.children, key=lambda c: max(first - c.i, c.i - last)):
                         if (
                             child.dep_ in ("parataxis", "advcl")
                             and child.i not in inside
@@ -573,6 +591,8 @@ class QuoteFinder:
                 break
             if node.i == cue.i and min(cue.idx, subject.idx) >= span.end:
                 break  # "X said it was “…,” Y reported": Y's report is the outer one
+            if node.i == cue.i and self._concessive(node):
+                break  # "X said that …, though he said “…”": a report of its own
             if link in ("ccomp", "xcomp"):
                 # (a clause joined by "and" or "while" is no report of the one before it)
                 outer_subject = self._cue_subject(parent)
@@ -580,13 +600,51 @@ class QuoteFinder:
                     cue, subject = parent, outer_subject
             node = parent
         if subject.lower_ in SPEAKER_PRONOUNS:
-            named = self._named_outer_cue(cue, subject, usable)
+            named = self._named_outer_cue(cue, subject, usable) or self._naming_relative_owner(
+                cue, subject, usable
+            )
             if named is not None:
                 return named
         return cue, subject
 
+    def _naming_relative_owner(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
+        """ "X railed against what he calls “…”", "X visited the site, which she called “…”":
+        a label put on something in a relative clause is the named main subject's word."""
+        if cue.lemma_.lower() not in NAMING_VERBS or not any(
+            c.lower_ in ("what", "which") and c.dep_ in ("dobj", "nsubj", "oprd")
+            for c in cue.children
+        ):
+            return None
+        gender = SPEAKER_PRONOUNS.get(pronoun.lower_)
+        for node in cue.ancestors:
+            if not here(node) or self.in_quote[node.i]:
+                return None
+            if node.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None:
+                continue
+            m = self.entity_at.get(subject.i)
+            if m is None or m.label not in ("PERSON", "ORG") or subject.i >= pronoun.i:
+                return None
+            known = self.coref.gender(m.entity_key)
+            if gender in ("m", "f") and known is not None and known != gender:
+                return None
+            return node, subject
+        return None
+
+    @staticmethod
+    def _concessive(verb: Any) -> bool:
+        """A clause set against the one above it ("…, though he said", "although she
+        wrote"): its report stands on its own and is not the outer report repeated."""
+        return bool(verb.dep_ == "advcl") and any(
+            c.dep_ == "mark" and c.lower_ in CONCESSIVE_MARKS for c in verb.children
+        )
+
     def _named_outer_cue(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
         gender = SPEAKER_PRONOUNS.get(pronoun.lower_)
+        if self._concessive(cue):
+            return None
         for node in cue.ancestors:
             if not here(node) or self.in_quote[node.i]:
                 return None
@@ -921,6 +979,8 @@ class QuoteFinder:
         group: int | None = None
 
         found = self.cue_right_after(span) or self.cue_above(toks, span.paragraph)
+        if found is not None and self._describes_subject(found, toks):
+            found = None
         if (
             found is None
             and previous is not None
@@ -949,6 +1009,8 @@ class QuoteFinder:
                 group = _group_of(source)
         if speaker is None and found is None:
             found = self.cue_near(span)
+            if found is not None and self._describes_subject(found, toks):
+                found = None
             if found is not None:
                 cue, subject = self.outer_source(*found, span)
                 speaker = self.speaker_from(subject)
@@ -1014,6 +1076,14 @@ class QuoteFinder:
             cue_end=cue.idx + len(cue.text) if cue is not None else None,
             group_start=group,
         )
+
+    def _describes_subject(self, found: tuple[Any, Any], toks: list[Any]) -> bool:
+        """The quote lies inside the subject's own phrase, away from the cue: "X, author of
+        “Title,” said …" names a work of the speaker, it is not what the speaker says."""
+        cue, subject = found
+        lo, hi = subject.left_edge.i, subject.right_edge.i
+        words = [t for t in toks if not t.is_punct] or toks
+        return not lo <= cue.i <= hi and lo <= words[0].i and words[-1].i <= hi
 
     def _new_cue_between(self, after: int, span: MarkSpan) -> bool:
         """Another speaker is introduced between an earlier cue and the quote:

@@ -324,3 +324,56 @@ def test_colon_introduced_by_a_noun_subject_or_a_name(nlp):
         "Maria Ortiz",
         "Tom Hale",
     ]
+
+
+def test_quote_marks_glued_to_words_are_split_off(nlp):
+    text = (
+        "Tom Hale said,“We will not close the school this year.”\n"
+        "“It is too late to close it,”Anna Berg said."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [(s, n) for _, s, n in direct_speakers(text, quotes)] == [
+        ("Tom Hale", "Tom Hale"),
+        ("Anna Berg", "Anna Berg"),
+    ]
+
+
+def test_as_x_put_it_with_an_apposition_or_a_setting(nlp):
+    text = (
+        "As Anna Berg, professor of law at the state university, put it, “The school has to"
+        " stay open.”\n"
+        "As Tom Hale put it in a letter to the board, “The budget cannot carry the cost.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg", "Tom Hale"]
+
+
+def test_the_report_nearest_the_quote_and_its_own_pronoun_subject(nlp):
+    text = (
+        "Asked by Tom Hale whether she would run again, she said, “I have not decided yet.”\n"
+        "Hale said last week that he would stay, though he said, “I may change my mind.”\n"
+        "Anna Berg said she would run again, although she wrote that she"
+        " “will decide by June.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["she", "he", "she"]
+
+
+def test_a_quote_inside_the_speakers_own_phrase_is_not_what_they_say(nlp):
+    text = (
+        "Anna Berg, the author of “The Long Road,” said the school"
+        " “has to stay open for another year.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [(q, s) for q, s, _ in direct_speakers(text, quotes)] == [
+        ("has to stay open for another year.", "Anna Berg")
+    ]
+
+
+def test_a_label_in_a_relative_clause_is_the_named_main_subjects(nlp):
+    text = (
+        "Anna Berg has railed against what she calls the “cartel of insiders.”\n"
+        "Tom Hale toured the new plant, which he called “a model for the region.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg", "Tom Hale"]
