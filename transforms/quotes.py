@@ -333,24 +333,24 @@ class QuoteFinder:
                         return obj
         return None
 
+    @staticmethod
+    def _object_of(preposition: Any) -> Any | None:
+        return next((c for c in preposition.children if c.dep_ == "pobj"), None)
+
     def _according_to(self, tok: Any) -> Any | None:
         """The X of 'according to X' among tok's children."""
         for child in tok.children:
             if child.lower_ == "according" and child.dep_ in ("prep", "advcl", "advmod"):
                 for gc in child.children:
-                    if gc.lower_ == "to":
-                        for obj in gc.children:
-                            if obj.dep_ == "pobj":
-                                return obj
+                    if gc.lower_ == "to" and (obj := self._object_of(gc)) is not None:
+                        return obj
         return None
 
     def _agent(self, verb: Any) -> Any | None:
         """The X of a passive "… by X"."""
         for child in verb.children:
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        return obj
+            if child.dep_ == "agent" and (obj := self._object_of(child)) is not None:
+                return obj
         return None
 
     def _subject(self, verb: Any, hops: int = 0) -> Any | None:
