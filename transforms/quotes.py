@@ -615,7 +615,6 @@ class QuoteFinder:
             for c in cue.children
         ):
             return None
-        gender = SPEAKER_PRONOUNS.get(pronoun.lower_)
         for node in cue.ancestors:
             if not here(node) or self.in_quote[node.i]:
                 return None
@@ -624,13 +623,7 @@ class QuoteFinder:
             subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is None:
                 continue
-            m = self.entity_at.get(subject.i)
-            if m is None or m.label not in ("PERSON", "ORG") or subject.i >= pronoun.i:
-                return None
-            known = self.coref.gender(m.entity_key)
-            if gender in ("m", "f") and known is not None and known != gender:
-                return None
-            return node, subject
+            return (node, subject) if self._agrees(subject, pronoun, ("PERSON", "ORG")) else None
         return None
 
     @staticmethod
@@ -642,7 +635,6 @@ class QuoteFinder:
         )
 
     def _named_outer_cue(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
-        gender = SPEAKER_PRONOUNS.get(pronoun.lower_)
         if self._concessive(cue):
             return None
         for node in cue.ancestors:
@@ -651,14 +643,18 @@ class QuoteFinder:
             subject = self._cue_subject(node)
             if subject is None:
                 continue
-            m = self.entity_at.get(subject.i)
-            if m is None or m.label != "PERSON" or subject.i >= pronoun.i:
-                return None
-            known = self.coref.gender(m.entity_key)
-            if gender in ("m", "f") and known is not None and known != gender:
-                return None
-            return node, subject
+            return (node, subject) if self._agrees(subject, pronoun, ("PERSON",)) else None
         return None
+
+    def _agrees(self, subject: Any, pronoun: Any, labels: tuple[str, ...]) -> bool:
+        """subject is a named entity of one of labels, before the pronoun, whose known
+        gender (if any) does not contradict it."""
+        m = self.entity_at.get(subject.i)
+        if m is None or m.label not in labels or subject.i >= pronoun.i:
+            return False
+        gender = SPEAKER_PRONOUNS.get(pronoun.lower_)
+        known = self.coref.gender(m.entity_key)
+        return not (gender in ("m", "f") and known is not None and known != gender)
 
     def cue_right_after(self, span: MarkSpan) -> tuple[Any, Any] | None:
         """A cue clause hard after the closing mark: "…,” she said" / "…,” said Smith" /
