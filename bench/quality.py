@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.breakdown import breakdown, load_scorer, markdown
+
 BASELINES = {
     "quotes": "textacy: P .969 R .710 F1 .820, speaker .920/.923, attributed F1 .756",
     "attributions": "spaCy dependency rule: P .758 R .263 F1 .391, attributed F1 .366",
@@ -79,6 +81,12 @@ def main() -> int:
                 f"attributed F1 {r['attributed']['f1']:.3f}"
                 f"  [{BASELINES['quotes']}]"
             )
+            rows = breakdown(
+                load_scorer(ev / "score_quotes.py"), gold_q, out / "polnear_quotes.jsonl"
+            )
+            results["quotes"]["breakdown"] = rows
+            print("quotes by predicted type and by attribution method:")
+            print(markdown(rows))
         if args.only in (None, "attributions"):
             secs = _extract(
                 out / "polnear_in.jsonl", out / "polnear_all.jsonl", "all", args.workers
