@@ -966,6 +966,8 @@ class QuoteFinder:
         if not toks:
             return None
         words = _WORD.findall(self.text[span.start : span.end])
+        if self._names_a_work(span, words):
+            return None  # CNN's “New Day”, said on “Meet the Press”: a title, whoever speaks
         quote_type = self._quote_type(span, toks, len(words))
         lo, _ = self.paras[span.paragraph]
         opens_paragraph = self.text[lo : span.open_at].strip() == ""
@@ -1118,6 +1120,16 @@ class QuoteFinder:
         quoted = sum(m.end - m.start for m in self.marks if m.paragraph == paragraph)
         return quoted >= 0.6 * (hi - lo)
 
+    def _names_a_work(self, span: MarkSpan, words: list[str]) -> bool:
+        """A short Title Case phrase owned by someone or appearing 'on' something: a show, a
+        book or a programme ("NBC's “Meet the Press,”", "said on “This Week.”"), not a
+        statement, even with a speaker near."""
+        if not words or len(words) > 6 or not words[0][:1].isupper() or not _title_case(words):
+            return False
+        before = self.text[max(0, span.open_at - 30) : span.open_at].split()
+        prev = before[-1] if before else ""
+        return prev.endswith(("’s", "'s")) or prev == "on"
+
     def _title_like(self, span: MarkSpan, words: list[str]) -> bool:
         """Short Title Case phrases and names introduced as such ('the film “Dune”')."""
         if len(words) > 8:
@@ -1128,29 +1140,8 @@ class QuoteFinder:
         prev_word = self.text[max(0, span.open_at - 20) : span.open_at].split()[-1:] or [""]
         if prev_word[0].lower().strip(",") in TITLE_INTRODUCERS:
             return True
-        small = {
-            "a",
-            "an",
-            "the",
-            "of",
-            "and",
-            "in",
-            "on",
-            "for",
-            "to",
-            "at",
-            "with",
-            "or",
-            "from",
-            "by",
-            "is",
-        }
         capitalised = [w for w in words if w[:1].isupper()]
-        return (
-            len(words) >= 2
-            and all(w[:1].isupper() or w.lower() in small for w in words)
-            and len(capitalised) >= 2
-        )
+        return len(words) >= 2 and _title_case(words) and len(capitalised) >= 2
 
     def _indirect(self, direct: list[Quote]) -> list[Quote]:
         """Reported speech: cue verbs outside quotes with a complement clause; 'according to X'."""
@@ -1270,6 +1261,14 @@ class QuoteFinder:
                 )
             )
         return out
+
+
+_TITLE_SMALL_WORDS = frozenset("a an the of and in on for to at with or from by is".split())
+
+
+def _title_case(words: list[str]) -> bool:
+    """Every word capitalised but the small ones ("Meet the Press")."""
+    return all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
 
 
 def _first(items: list[str]) -> str | None:

@@ -118,6 +118,17 @@ def test_scare_quotes_and_titles_are_not_statements(nlp):
     assert quotes == []
 
 
+def test_a_show_named_near_a_speaker_is_not_a_statement(nlp):
+    text = (
+        "Senator Jane Roe told NBC’s “Sunday Roundtable” that the bill would pass.\n"
+        "“We have the votes,” Roe said on “Morning Report.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [text[q.start : q.end] for q in quotes if q.quote_type != "indirect"] == [
+        "We have the votes,"
+    ]
+
+
 def test_reported_speech_and_according_to(nlp):
     text = "The senator said that the bill would pass this week. According to the mayor, the bridge will reopen in May."
     _, _, quotes = run(nlp, text)
