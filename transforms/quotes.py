@@ -50,6 +50,8 @@ PASSIVE_SPEAKER_CUES = frozenset({"quote"})
 CONCESSIVE_MARKS = frozenset({"though", "although", "whereas"})
 NAMING_VERBS = frozenset({"call", "dub", "term", "label", "describe", "characterize"})
 _WORD = re.compile(r"\w+")
+# ", by Jane Roe" / " by The Times' Jane Roe" right after a closing mark
+_BYLINE = re.compile(r",?\s*by\s+(?:the\s+)?[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -966,7 +968,7 @@ class QuoteFinder:
         if not toks:
             return None
         words = _WORD.findall(self.text[span.start : span.end])
-        if self._names_a_work(span, words):
+        if self._names_a_work(span, words) or self._headline_with_byline(span):
             return None  # CNN's “New Day”, said on “Meet the Press”: a title, whoever speaks
         quote_type = self._quote_type(span, toks, len(words))
         lo, _ = self.paras[span.paragraph]
@@ -1129,6 +1131,19 @@ class QuoteFinder:
         before = self.text[max(0, span.open_at - 30) : span.open_at].split()
         prev = before[-1] if before else ""
         return prev.endswith(("’s", "'s")) or prev == "on"
+
+    def _headline_with_byline(self, span: MarkSpan) -> bool:
+        """“Headline of a piece,” by Jane Roe — the title of an article, credited to its
+        author, not something the author said."""
+        lo, _ = self.paras[span.paragraph]
+        before = self.text[lo : span.open_at].rstrip()
+        if before and before[-1] not in "—–-:.":
+            return False  # not a headline standing on its own: “anointed” by God
+        inside = self.text[span.start : span.end].rstrip()
+        after = self.text[self._after_close(span) : self._after_close(span) + 40]
+        if not inside.endswith(",") and not after.startswith(","):
+            return False
+        return _BYLINE.match(after) is not None
 
     def _title_like(self, span: MarkSpan, words: list[str]) -> bool:
         """Short Title Case phrases and names introduced as such ('the film “Dune”')."""

@@ -129,6 +129,17 @@ def test_a_show_named_near_a_speaker_is_not_a_statement(nlp):
     ]
 
 
+def test_a_headline_with_its_byline_is_a_title_not_a_statement(nlp):
+    text = (
+        "HARBOUR NEWS—“The old pier will close in the spring,” by the Herald’s Tom Lee.\n"
+        "The memo was labeled “for staff only” by the city council."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [text[q.start : q.end] for q in quotes if q.quote_type != "indirect"] == [
+        "for staff only"
+    ]
+
+
 def test_reported_speech_and_according_to(nlp):
     text = "The senator said that the bill would pass this week. According to the mayor, the bridge will reopen in May."
     _, _, quotes = run(nlp, text)
