@@ -125,6 +125,15 @@ TITLE_INTRODUCERS: Final = frozenset(
     """.split()
 )
 
+# nouns for works, whose name follows in quotes: the book “…”, his memoir, “…”
+WORK_NOUNS: Final = frozenset(
+    """
+        book books film films movie movies song songs album albums show shows series program
+        programme podcast documentary novel play episode magazine newspaper memoir
+        autobiography anthem column
+    """.split()
+)
+
 HONORIFICS_MALE: Final = frozenset(
     {"mr", "mr.", "sir", "lord", "king", "prince", "sheikh", "father", "brother"}
 )

@@ -35,6 +35,7 @@ from transforms.cues import (
     SPEAKER_PRONOUNS,
     TITLE_INTRODUCERS,
     TITLE_WORDS,
+    WORK_NOUNS,
     is_cue_lemma,
     is_indirect_cue_lemma,
 )
@@ -1130,7 +1131,7 @@ class QuoteFinder:
             return False
         before = self.text[max(0, span.open_at - 30) : span.open_at].split()
         prev = before[-1] if before else ""
-        return prev.endswith(("’s", "'s")) or prev == "on"
+        return prev.endswith(("’s", "'s")) or prev == "on" or prev.strip(",").lower() in WORK_NOUNS
 
     def _headline_with_byline(self, span: MarkSpan) -> bool:
         """“Headline of a piece,” by Jane Roe — the title of an article, credited to its

@@ -121,11 +121,13 @@ def test_scare_quotes_and_titles_are_not_statements(nlp):
 def test_a_show_named_near_a_speaker_is_not_a_statement(nlp):
     text = (
         "Senator Jane Roe told NBC’s “Sunday Roundtable” that the bill would pass.\n"
-        "“We have the votes,” Roe said on “Morning Report.”"
+        "“We have the votes,” Roe said on “Morning Report.”\n"
+        "In her memoir, “Quiet Waters,” Roe wrote that she was “never afraid of a fight.”"
     )
     _, _, quotes = run(nlp, text)
     assert [text[q.start : q.end] for q in quotes if q.quote_type != "indirect"] == [
-        "We have the votes,"
+        "We have the votes,",
+        "never afraid of a fight.",
     ]
 
 
