@@ -225,7 +225,7 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             if full is None and len(words) == 1:
                 full = given_names.get(words[0].lower())
             if full:
-                canonical = " ".join(full)
+                canonical = join_name(full)
         elif (
             label in {"ORG", "GPE", "LOC", "NORP", "FAC"}
             and len(words) == 1
@@ -234,7 +234,7 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         ):
             for long_name in org_names:
                 if _acronym(long_name) == words[0] and len(long_name) >= len(words[0]) - 1:
-                    canonical = " ".join(long_name)
+                    canonical = join_name(long_name)
                     break
         span = doc[s:e]
         out.append(
@@ -250,6 +250,16 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
                 sentence_index=sentence_of[s],
             )
         )
+    return out
+
+
+def join_name(words: tuple[str, ...]) -> str:
+    """Name tokens as written: spaces between words, none around a hyphen the tokenizer
+    split off ("Marie", "-", "Claire", "Dubois" -> "Marie-Claire Dubois")."""
+    out = ""
+    for n, w in enumerate(words):
+        glued = n == 0 or w in ("-", "‐", "‑") or words[n - 1] in ("-", "‐", "‑")
+        out += w if glued else " " + w
     return out
 
 

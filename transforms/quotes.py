@@ -252,14 +252,22 @@ def role_of(doc: Any, m: EntityMention) -> str | None:
         t = doc[i - 1]
         if t.dep_ in ("compound", "amod", "nmod", "poss", "case") and i <= t.head.i < m.end:
             i -= 1
+        elif t.text in ("-", "\u2010", "\u2011") and i >= 2 and not doc[i - 2].whitespace_:
+            i -= 1  # the hyphen of "Secretary-General"
         else:
             break
-    words = [t.text for t in doc[i : m.start] if t.text not in ("'s", "\u2019s")]
-    if words and any(
-        w.lower().rstrip(".") in TITLE_WORDS or w.lower() in PERSON_ROLE_NOUNS for w in words
+    toks = [t for t in doc[i : m.start] if t.text not in ("'s", "\u2019s")]
+    if toks and any(
+        t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in PERSON_ROLE_NOUNS for t in toks
     ):
-        return " ".join(words)
+        return "".join(t.text_with_ws for t in toks).strip()
     root = doc[m.start : m.end].root
+    head = root.head
+    if root.dep_ == "appos" and head.i < m.start and head.lemma_.lower() in PERSON_ROLE_NOUNS:
+        # "Acme's senior economist, Paul Weber": the noun the name is in apposition to
+        sub = doc[head.left_edge.i : head.i + 1]
+        if len(sub) <= 12:
+            return str(sub.text).strip(" ,")
     for child in root.children:
         if child.dep_ == "appos":
             sub = doc[child.left_edge.i : child.right_edge.i + 1]
@@ -420,6 +428,20 @@ class QuoteFinder:
                     t.head.i == head.i or t.dep_ in ("compound", "appos") or head.dep_ == "compound"
                 )
                 if m is not None and m.label == "PERSON" and t.i < head.i + 8 and attached:
+                    ent = m
+                    break
+        if ent is not None and ent.label != "PERSON":
+            # "said Acme of Canada's chief economist, Jane Roe", parsed with the company as
+            # the subject: the person in apposition to a role noun in its phrase speaks
+            for t in head.subtree:
+                m = self.entity_at.get(t.i)
+                if (
+                    t.i > head.i
+                    and t.dep_ == "appos"
+                    and m is not None
+                    and m.label == "PERSON"
+                    and t.head.lemma_.lower() in PERSON_ROLE_NOUNS
+                ):
                     ent = m
                     break
         if ent is not None and ent.label in SPEAKER_LABELS:

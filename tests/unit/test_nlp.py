@@ -142,6 +142,22 @@ def test_a_headline_with_its_byline_is_a_title_not_a_statement(nlp):
     ]
 
 
+def test_roles_in_apposition_and_hyphenated_names(nlp):
+    text = (
+        "“Prices will rise,” said Acme Canada’s senior economist Paul Weber.\n"
+        "“We are ready,” said Secretary-General Ana Lopez.\n"
+        "“The figures end the debate,” said Northern Farmers Association of Canada’s chief"
+        " economist, Marie-Claire Dubois."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [(q.speaker_name, q.speaker_role) for q in quotes] == [
+        ("Paul Weber", "Acme Canada’s senior economist"),
+        ("Ana Lopez", "Secretary-General"),
+        # the parser makes the association the subject; the economist named in apposition speaks
+        ("Marie-Claire Dubois", "Canada’s chief economist"),
+    ]
+
+
 def test_reported_speech_and_according_to(nlp):
     text = "The senator said that the bill would pass this week. According to the mayor, the bridge will reopen in May."
     _, _, quotes = run(nlp, text)
