@@ -341,6 +341,71 @@ def stats(
         console.print(rt)
 
 
+@app.command()
+def speakers(
+    date: Annotated[
+        list[str] | None, typer.Option(help="partition date(s) YYYY-MM-DD (default: all)")
+    ] = None,
+    article: Annotated[str | None, typer.Option(help="one article_id only")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="write CSV or Parquet instead of a table")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="rows to print (0 = all)")] = 40,
+    config: ConfigOpt = None,
+    lake: LakeOpt = None,
+) -> None:
+    """Who speaks in each article: one row per article and speaker, with quote counts and role."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+    from rich.console import Console
+    from rich.table import Table
+
+    from flows.runner import open_lake, settings_for
+    from flows.settings import ConfigError
+
+    days = [_day(d, "--date").isoformat() for d in date or []]
+    if output and not output.endswith((".csv", ".parquet")):
+        typer.echo(f"newslake speakers: --output {output!r} must end in .csv or .parquet", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        settings = settings_for(config, lake)
+    except ConfigError as exc:
+        typer.echo(f"newslake speakers: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    store = open_lake(settings)
+    if days:
+        view = pa.concat_tables([store.article_speakers(d, d, article) for d in sorted(set(days))])
+    else:
+        view = store.article_speakers(None, None, article)
+    if output:
+        if output.endswith(".parquet"):
+            pq.write_table(view, output)
+        else:
+            flat = view.set_column(
+                view.schema.get_field_index("attributions"),
+                "attributions",
+                pa.array([";".join(a) for a in view.column("attributions").to_pylist()]),
+            )
+            pacsv.write_csv(flat, output)
+        typer.echo(f"{view.num_rows} rows written to {output}")
+        return
+    shown = view if limit <= 0 else view.slice(0, limit)
+    table = Table(title=f"speakers per article ({view.num_rows} rows; {shown.num_rows} shown)")
+    cols = ("article_id", "speaker_name", "role", "quotes", "direct", "partial", "indirect")
+    for col in cols:
+        table.add_column(col, justify="right" if col in cols[3:] else "left")
+    for r in shown.to_pylist():
+        name = r["speaker_name"] or "(no speaker found)"
+        table.add_row(
+            r["article_id"][:12],
+            name,
+            r["role"] or "",
+            *(str(r[c]) for c in cols[3:]),
+        )
+    Console().print(table)
+
+
 @contextlib.contextmanager
 def _open_stream(path: str, mode: str) -> Iterator[IO[str]]:
     if path == "-":

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from expectations.gate import _name, load_suite_json
+from transforms import speakers as speaker_view
 from transforms.checks import DERIVED
 from transforms.schemas import PARTITION_COLUMN, SCHEMA_VERSION, TABLES, arrow_schema
 
@@ -124,6 +125,22 @@ def render() -> str:
         parts.append(
             "<details><summary>rules</summary>\n\n" + "\n".join(rules) + "\n\n</details>\n"
         )
+    parts += [
+        "## Views\n",
+        "Computed from the tables when asked for, never stored, so they cannot go stale.\n",
+        "### article_speakers\n",
+        (speaker_view.__doc__ or "").strip().split("\n\n", 1)[1],
+        "",
+        "```python\nfrom flows.lake import article_speakers\n"
+        'speakers = article_speakers(start="2025-09-01", end="2025-09-30")  # pandas\n```\n',
+        "or `newslake speakers [--date D] [--article ID] [--output speakers.csv]`.\n",
+        "| column | type | null | meaning |",
+        "|---|---|---|---|",
+    ]
+    for field in speaker_view.ARTICLE_SPEAKERS_SCHEMA:
+        doc = (field.metadata or {}).get(b"doc", b"").decode()
+        null = "yes" if field.nullable else "no"
+        parts.append(f"| `{field.name}` | `{field.type}` | {null} | {_cell(doc)} |")
     return "\n".join(parts).rstrip() + "\n"
 
 

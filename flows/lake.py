@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from transforms import speakers as speaker_view
 from transforms.schemas import PARTITION_COLUMN, TABLES, arrow_schema
 
 PART_PREFIX = "part-"
@@ -164,6 +165,15 @@ class Lake:
     ) -> pd.DataFrame:
         """Rows of a table as pandas, with `date` as a plain string column."""
         return self.read_arrow(table, start, end, columns).to_pandas()
+
+    def article_speakers(
+        self, start: str | None = None, end: str | None = None, article_id: str | None = None
+    ) -> pa.Table:
+        """The `article_speakers` view over the quotes between two dates (inclusive)."""
+        filter = pc.field("article_id") == article_id if article_id else None
+        columns = speaker_view.QUOTE_COLUMNS
+        quotes = self.read_arrow("quotes", start, end, columns, filter=filter)
+        return speaker_view.article_speakers(quotes)
 
     # -- writing ------------------------------------------------------------
     @contextlib.contextmanager
@@ -400,3 +410,18 @@ def read_table(
 ) -> pd.DataFrame:
     """Analyst helper: `read_table("quotes", start="2025-09-01", end="2025-09-30")` -> pandas."""
     return Lake(root).read_table(table, start, end, columns)
+
+
+def article_speakers(
+    start: str | None = None,
+    end: str | None = None,
+    article_id: str | None = None,
+    root: str = "data/lake",
+) -> pd.DataFrame:
+    """Analyst helper: per article, each speaker with their quote counts and role.
+
+    `article_speakers(start="2025-09-01")` -> pandas, one row per article and speaker
+    (see `transforms.speakers`); quotes with no speaker found make one row per article
+    whose `speaker_name` is null.
+    """
+    return Lake(root).article_speakers(start, end, article_id).to_pandas()

@@ -10,7 +10,8 @@ NEWSLAKE = str(Path(sys.executable).parent / "newslake")
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "backfill", "reprocess", "serve", "validate", "stats", "extract"]
+    "command",
+    ["run", "backfill", "reprocess", "serve", "validate", "stats", "extract", "speakers"],
 )
 def test_every_command_has_help(command):
     res = subprocess.run([NEWSLAKE, command, "--help"], capture_output=True, text=True)
@@ -38,6 +39,49 @@ def test_stats_on_the_sample_lake(sample_run):
     res = subprocess.run([NEWSLAKE, "stats", "--lake", root], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert "articles" in res.stdout and "27" in res.stdout and "latest runs" in res.stdout
+
+
+@pytest.mark.slow
+def test_speakers_per_article_add_up_to_the_quotes(sample_run, tmp_path):
+    import duckdb
+    import pandas as pd
+
+    from flows.lake import article_speakers
+
+    _, root = sample_run
+    view = article_speakers(root=root)
+    quotes = pd.read_parquet(Path(root) / "quotes")
+    per_article = quotes.groupby("article_id").size().to_dict()
+    assert view.groupby("article_id")["quotes"].sum().to_dict() == per_article
+    named = view.dropna(subset=["speaker_name"])
+    top = named.sort_values("quotes", ascending=False).iloc[0]
+    # the same count straight from the quotes table, in SQL
+    n = duckdb.sql(
+        f"select count(*) from read_parquet('{root}/quotes/*/*.parquet', hive_partitioning=true)"
+        f" where article_id = '{top.article_id}' and speaker_entity_key = '{top.speaker_entity_key}'"
+    ).fetchall()[0][0]
+    assert n == top.quotes and top.direct + top.partial + top.indirect == top.quotes
+    # the seed article: Rutte speaks once, directly, as NATO Secretary General
+    rutte = view[view.speaker_name == "Mark Rutte"]
+    assert len(rutte) >= 1 and "NATO Secretary General" in set(rutte.role)
+    out = tmp_path / "speakers.csv"
+    res = subprocess.run(
+        [NEWSLAKE, "speakers", "--lake", root, "--output", str(out)], capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr
+    assert len(pd.read_csv(out)) == len(view)
+    res = subprocess.run(
+        [NEWSLAKE, "speakers", "--lake", root, "--article", top.article_id],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0 and top.speaker_name.split()[-1] in res.stdout
+    res = subprocess.run(
+        [NEWSLAKE, "speakers", "--lake", root, "--output", str(tmp_path / "x.txt")],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2 and "must end in .csv or .parquet" in res.stderr
 
 
 @pytest.mark.slow
