@@ -1,6 +1,7 @@
 """The spaCy pipeline: the stock model plus our registered, versioned components.
 
-`build_nlp(model)` loads the model once and appends:
+`build_nlp(model)` loads the model once, puts `newslake_paragraphs_v1` before the parser
+(a paragraph break ends a sentence) and appends:
 - `newslake_entities_v1`: article-level entity fixes, canonical names, keys;
 - `newslake_quotes_v1`: quotes and speakers.
 Both store plain data on the Doc (`doc._.newslake_mentions`,
@@ -79,11 +80,31 @@ def _split_glued_quote_marks(nlp: Language) -> None:
     tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
 
 
+PARAGRAPHS_COMPONENT = "newslake_paragraphs_v1"
+
+
+@Language.component(PARAGRAPHS_COMPONENT)
+def paragraph_starts(doc: Doc) -> Doc:
+    """A paragraph break ends a sentence: the token after a blank line starts one, so a
+    heading or a caption is never parsed into the next paragraph's first sentence. The
+    parser keeps boundaries set before it runs."""
+    n = len(doc)
+    for tok in doc[:-1]:
+        if tok.is_space and tok.text.count("\n") >= 2:
+            doc[tok.i + 1].is_sent_start = True
+            if tok.i + 2 < n and not doc[tok.i + 2].is_space:
+                # left free, the parser may cut after the first word ("Paul | Weber said")
+                doc[tok.i + 2].is_sent_start = False
+    return doc
+
+
 def build_nlp(model: str, with_components: bool = True) -> Language:
     """The model with our components appended (or the bare model for benchmarks)."""
     _register_extensions()
     nlp = spacy.load(model)
     _split_glued_quote_marks(nlp)
+    if with_components and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS_COMPONENT, before="parser")
     if with_components:
         nlp.add_pipe(ENTITIES_COMPONENT, last=True)
         nlp.add_pipe(QUOTES_COMPONENT, last=True)

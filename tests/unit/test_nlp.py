@@ -158,6 +158,20 @@ def test_roles_in_apposition_and_hyphenated_names(nlp):
     ]
 
 
+def test_a_paragraph_break_ends_a_sentence(nlp):
+    text = (
+        "Rates held steady over the past year.\n\n"
+        "‘Not the time to raise rates’: Acme Research\n\n"
+        "Paul Weber of Acme Research said that the economy is barely growing."
+    )
+    doc, _, quotes = run(nlp, text)
+    assert [s.text.strip()[:10] for s in doc.sents] == ["Rates held", "‘Not the t", "Paul Weber"]
+    indirect = [q for q in quotes if q.quote_type == "indirect"]
+    assert [(text[q.start : q.end], q.speaker_name) for q in indirect] == [
+        ("the economy is barely growing", "Paul Weber")
+    ]
+
+
 def test_reported_speech_and_according_to(nlp):
     text = "The senator said that the bill would pass this week. According to the mayor, the bridge will reopen in May."
     _, _, quotes = run(nlp, text)
