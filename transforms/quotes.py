@@ -245,6 +245,33 @@ class Coreference:
         return best
 
 
+def _is_role_word(tok: Any) -> bool:
+    return tok.lemma_.lower() in PERSON_ROLE_NOUNS or tok.lower_.rstrip(".") in TITLE_WORDS
+
+
+def _phrase_top(tok: Any) -> Any:
+    """The head of the noun phrase tok is in, through coordination and 'of'/'for' phrases."""
+    while tok.dep_ in ("conj", "pobj", "prep") and tok.head.i < tok.i:
+        tok = tok.head
+    return tok
+
+
+def _person_in_apposition(doc: Any, head: Any, entity_at: dict[int, Any]) -> Any | None:
+    """The person named in apposition inside head's phrase after a role word: "the bank's
+    managing director for rates and chief strategist, Jane Roe" -> Jane Roe."""
+    for t in head.subtree:
+        m = entity_at.get(t.i)
+        if (
+            t.i > head.i
+            and t.dep_ == "appos"
+            and m is not None
+            and m.label == "PERSON"
+            and any(_is_role_word(x) for x in doc[head.i : m.start])
+        ):
+            return m
+    return None
+
+
 def role_of(doc: Any, m: EntityMention) -> str | None:
     """Role words next to a person's name: 'NATO Secretary General' Mark Rutte, or an apposition."""
     i = m.start
@@ -262,11 +289,11 @@ def role_of(doc: Any, m: EntityMention) -> str | None:
     ):
         return "".join(t.text_with_ws for t in toks).strip()
     root = doc[m.start : m.end].root
-    head = root.head
-    if root.dep_ == "appos" and head.i < m.start and head.lemma_.lower() in PERSON_ROLE_NOUNS:
-        # "Acme's senior economist, Paul Weber": the noun the name is in apposition to
-        sub = doc[head.left_edge.i : head.i + 1]
-        if len(sub) <= 12:
+    if root.dep_ == "appos" and root.head.i < m.start:
+        # "Acme's senior economist, Paul Weber", "Bank of X's director for rates and chief
+        # strategist, Jane Roe": the phrase the name is in apposition to, when it has a role
+        sub = doc[_phrase_top(root.head).left_edge.i : m.start]
+        if len(sub) <= 16 and any(_is_role_word(t) for t in sub):
             return str(sub.text).strip(" ,")
     for child in root.children:
         if child.dep_ == "appos":
@@ -430,20 +457,11 @@ class QuoteFinder:
                 if m is not None and m.label == "PERSON" and t.i < head.i + 8 and attached:
                     ent = m
                     break
-        if ent is not None and ent.label != "PERSON":
-            # "said Acme of Canada's chief economist, Jane Roe", parsed with the company as
-            # the subject: the person in apposition to a role noun in its phrase speaks
-            for t in head.subtree:
-                m = self.entity_at.get(t.i)
-                if (
-                    t.i > head.i
-                    and t.dep_ == "appos"
-                    and m is not None
-                    and m.label == "PERSON"
-                    and t.head.lemma_.lower() in PERSON_ROLE_NOUNS
-                ):
-                    ent = m
-                    break
+        if ent is None or ent.label != "PERSON":
+            # "said Acme of Canada's chief economist, Jane Roe" (parsed with the company as
+            # the subject), "X's director for rates and strategist, Jane Roe, said": the
+            # person in apposition after a role word in the subject's phrase speaks
+            ent = _person_in_apposition(doc, head, self.entity_at) or ent
         if ent is not None and ent.label in SPEAKER_LABELS:
             role = role_of(doc, ent)
             s, e = ent.start, ent.end

@@ -147,14 +147,17 @@ def test_roles_in_apposition_and_hyphenated_names(nlp):
         "“Prices will rise,” said Acme Canada’s senior economist Paul Weber.\n"
         "“We are ready,” said Secretary-General Ana Lopez.\n"
         "“The figures end the debate,” said Northern Farmers Association of Canada’s chief"
-        " economist, Marie-Claire Dubois."
+        " economist, Marie-Claire Dubois.\n"
+        "Bank of Elmira’s managing director for rates and chief strategist, Tom Reyes, said"
+        " the surge should end the talk of a slump."
     )
     _, _, quotes = run(nlp, text)
     assert [(q.speaker_name, q.speaker_role) for q in quotes] == [
         ("Paul Weber", "Acme Canada’s senior economist"),
         ("Ana Lopez", "Secretary-General"),
         # the parser makes the association the subject; the economist named in apposition speaks
-        ("Marie-Claire Dubois", "Canada’s chief economist"),
+        ("Marie-Claire Dubois", "Northern Farmers Association of Canada’s chief economist"),
+        ("Tom Reyes", "Bank of Elmira’s managing director for rates and chief strategist"),
     ]
 
 
