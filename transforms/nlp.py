@@ -85,12 +85,16 @@ PARAGRAPHS_COMPONENT = "newslake_paragraphs_v1"
 
 @Language.component(PARAGRAPHS_COMPONENT)
 def paragraph_starts(doc: Doc) -> Doc:
-    """A paragraph break ends a sentence: the token after a blank line starts one, so a
-    heading or a caption is never parsed into the next paragraph's first sentence. The
-    parser keeps boundaries set before it runs."""
+    """A paragraph break ends a sentence: the token after a line break starts one, so a
+    heading, a dateline or a caption is never parsed into the next paragraph's first
+    sentence. A single line break before a lower-case word is a wrapped line, not a
+    paragraph. The parser keeps boundaries set before it runs."""
     n = len(doc)
     for tok in doc[:-1]:
-        if tok.is_space and tok.text.count("\n") >= 2:
+        if not tok.is_space or "\n" not in tok.text:
+            continue
+        nxt = doc[tok.i + 1]
+        if tok.text.count("\n") >= 2 or not nxt.text[:1].islower():
             doc[tok.i + 1].is_sent_start = True
             if tok.i + 2 < n and not doc[tok.i + 2].is_space:
                 # left free, the parser may cut after the first word ("Paul | Weber said")

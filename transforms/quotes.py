@@ -409,6 +409,11 @@ class QuoteFinder:
             return agent
         if hops >= 3 or verb.head.i == verb.i:
             return None
+        if verb.dep_ == "xcomp":
+            # object control: "the evidence led the institute to conclude …" -> the institute
+            for child in verb.head.children:
+                if child.dep_ == "dobj" and child.i < verb.i and not self.in_quote[child.i]:
+                    return child
         if verb.dep_ in ("conj", "xcomp", "advcl"):
             return self._subject(verb.head, hops + 1)
         if verb.dep_ == "pcomp" and verb.head.head.i != verb.head.i:

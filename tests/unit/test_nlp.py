@@ -173,6 +173,26 @@ def test_a_paragraph_break_ends_a_sentence(nlp):
     assert [(text[q.start : q.end], q.speaker_name) for q in indirect] == [
         ("the economy is barely growing", "Paul Weber")
     ]
+    # a dateline on its own line; a wrapped line goes on with its sentence
+    text = (
+        "17:41 JST, October 13, 2024\nPrime Minister Ana Lopez dodged questions, saying she"
+        " would discuss them within her party.\nThe mayor said the plan\nwould work."
+    )
+    doc, _, quotes = run(nlp, text)
+    assert [s.text.strip()[:10] for s in doc.sents] == ["17:41 JST,", "Prime Mini", "The mayor "]
+    assert [q.speaker_name for q in quotes][:1] == ["Ana Lopez"]
+
+
+def test_an_object_controlled_cue_belongs_to_the_object(nlp):
+    text = (
+        "The speed of the bursts, coupled with the analysis, led the institute to conclude that"
+        " the shots came from the same place. The mayor wants to say that the plan works."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [(text[q.start : q.end], text[q.speaker_start : q.speaker_end]) for q in quotes] == [
+        ("the shots came from the same place", "the institute"),
+        ("the plan works", "The mayor"),
+    ]
 
 
 def test_reported_speech_and_according_to(nlp):
