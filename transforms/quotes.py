@@ -49,6 +49,12 @@ SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # passive cues whose subject is still the speaker ("he was quoted as saying")
 PASSIVE_SPEAKER_CUES = frozenset({"quote"})
 CONCESSIVE_MARKS = frozenset({"though", "although", "whereas"})
+# words that open a clause of its own after a closing mark ("…,” until X said …")
+CLAUSE_OPENERS = frozenset(
+    {"when", "while", "because", "until", "before", "after", "if", "although", "though", "since"}
+)
+# conjunctions of a clause that sets the time of another: "… after a woman told him “…”"
+TIME_MARKS = frozenset({"when", "after", "before", "until", "while", "once", "whenever"})
 NAMING_VERBS = frozenset({"call", "dub", "term", "label", "describe", "characterize"})
 _WORD = re.compile(r"\w+")
 # ", by Jane Roe" / " by The Times' Jane Roe" right after a closing mark
@@ -391,8 +397,21 @@ class QuoteFinder:
                 return obj
         return None
 
+    def _could_speak(self, tok: Any) -> bool:
+        """A name, a pronoun or a person or organisation noun: a plausible speaker."""
+        return (
+            tok.i in self.entity_at
+            or tok.lower_ in SPEAKER_PRONOUNS
+            or tok.lower_ in RELATIVE_PRONOUNS
+            or tok.lemma_.lower() in PERSON_ROLE_NOUNS
+            or tok.lemma_.lower() in ORG_ROLE_NOUNS
+        )
+
     def _subject(self, verb: Any, hops: int = 0) -> Any | None:
-        for child in verb.children:
+        # of two subjects the parser hung on one verb ("In Salem, New Hampshire, Trump went …")
+        # the one next to the verb
+        children = sorted(verb.children, key=lambda c: abs(verb.i - c.i))
+        for child in children:
             if child.dep_ in SUBJECT_DEPS and not self.in_quote[child.i]:
                 if child.lower_ == "it" and any(c.dep_ == "auxpass" for c in verb.children):
                     continue  # "it was said": no speaker
@@ -403,6 +422,11 @@ class QuoteFinder:
                 ):
                     # "the figure that was published": what is said, not who says it
                     return self._agent(verb)
+                if child.dep_ == "nsubjpass" and verb.lemma_.lower() not in PASSIVE_SPEAKER_CUES:
+                    # "X was asked by Y whether …": the one asking speaks
+                    agent = self._agent(verb)
+                    if agent is not None and not self.in_quote[agent.i]:
+                        return agent
                 return child
         agent = self._agent(verb) or self._as_clause_subject(verb)
         if agent is not None:
@@ -569,6 +593,9 @@ class QuoteFinder:
                             child.dep_ in ("parataxis", "advcl")
                             and child.i not in inside
                             and here(child)
+                            and not _joins_a_new_clause(
+                                [c for c in child.children if c.i < child.i]
+                            )
                         ):
                             subject = self._cue_subject(child)
                             if subject is not None and here(subject):
@@ -621,7 +648,7 @@ class QuoteFinder:
                 # a trailing reporting clause: "…, Y reported." / "…, reports Y."
                 if (
                     child.dep_ == "parataxis"
-                    and child.i > subject.i
+                    and (child.i > subject.i or self._parenthetical(child))
                     and usable(child)
                     and not any(c.dep_ in ("ccomp", "xcomp") for c in child.children)
                 ):
@@ -641,6 +668,11 @@ class QuoteFinder:
                 break  # "X said it was “…,” Y reported": Y's report is the outer one
             if node.i == cue.i and self._concessive(node):
                 break  # "X said that …, though he said “…”": a report of its own
+            if link == "advcl" and any(
+                c.lower_ in TIME_MARKS and c.dep_ in ("mark", "advmod") and c.i < node.i
+                for c in node.children
+            ):
+                break  # "X says he is tough after a woman told him “…”": a setting, no report
             if link in ("ccomp", "xcomp"):
                 # (a clause joined by "and" or "while" is no report of the one before it)
                 outer_subject = self._cue_subject(parent)
@@ -651,6 +683,9 @@ class QuoteFinder:
             named = self._named_outer_cue(cue, subject, usable) or self._naming_relative_owner(
                 cue, subject, usable
             )
+            if named is not None and named[1].lower_ not in SPEAKER_PRONOUNS:
+                # the named report may itself be told by an outer source ("according to …")
+                return self.outer_source(*named, span)
             if named is not None:
                 return named
         return cue, subject
@@ -663,16 +698,33 @@ class QuoteFinder:
             for c in cue.children
         ):
             return None
+        paragraph = self._para_of(cue.idx)
         for node in cue.ancestors:
-            if not here(node) or self.in_quote[node.i]:
+            if self._para_of(node.idx) != paragraph:
                 return None
-            if node.pos_ not in ("VERB", "AUX"):
-                continue
+            if self.in_quote[node.i] or node.pos_ not in ("VERB", "AUX"):
+                continue  # (a scare-quoted word on the way: "accused them of being “duped”")
             subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is None:
+            if subject is None or not here(subject):
                 continue
+            if subject.lower_ == pronoun.lower_:
+                continue  # "X said she called Y on what she called “…”": the same person
             return (node, subject) if self._agrees(subject, pronoun, ("PERSON", "ORG")) else None
         return None
+
+    def _parenthetical(self, verb: Any) -> bool:
+        """A reporting clause set off by commas inside the sentence: "…, Mr. X said, …"."""
+        doc = self.doc
+        lo, hi = verb.left_edge.i, verb.right_edge.i
+        before = doc[lo] if doc[lo].is_punct else (doc[lo - 1] if lo > 0 else None)
+        after = doc[hi] if doc[hi].is_punct else (doc[hi + 1] if hi + 1 < len(doc) else None)
+        return (
+            before is not None
+            and after is not None
+            and before.text == ","
+            and after.text == ","
+            and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)
+        )
 
     @staticmethod
     def _concessive(verb: Any) -> bool:
@@ -685,11 +737,13 @@ class QuoteFinder:
     def _named_outer_cue(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
         if self._concessive(cue):
             return None
+        below = cue
         for node in cue.ancestors:
-            if not here(node) or self.in_quote[node.i]:
-                return None
+            if not here(node) or self.in_quote[node.i] or below.dep_ == "relcl":
+                return None  # "…the marchers, whom he described as …": his own clause
             subject = self._cue_subject(node)
             if subject is None:
+                below = node
                 continue
             return (node, subject) if self._agrees(subject, pronoun, ("PERSON",)) else None
         return None
@@ -727,6 +781,8 @@ class QuoteFinder:
             if self._is_cue(tok):
                 if ended and self._starts_new_report(tok, span):
                     return None
+                if _joins_a_new_clause(window[:-1]):
+                    return None  # "…,” and he vowed …" / "…,” when X blasted him": no report
                 subject = (
                     self._subject(tok)
                     or self._nearby_name(window[:-1], tok)
@@ -743,6 +799,10 @@ class QuoteFinder:
         "“….” She went on: “…"), it does not attribute the quote before it."""
         if any(c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > cue.i for c in cue.children):
             return True
+        if cue.lemma_.lower() not in ("tell", "ask") and any(
+            c.dep_ == "dobj" and c.i > cue.i and not self._could_speak(c) for c in cue.children
+        ):
+            return True  # "“….” X wrote a letter to …": a report with content of its own
         after = self.text[self._after_close(span) : cue.idx].split()
         if (
             self.text[span.start : span.end].rstrip().endswith(".")
@@ -1024,7 +1084,17 @@ class QuoteFinder:
         cue: Any | None = None
         group: int | None = None
 
-        found = self.cue_right_after(span) or self.cue_above(toks, span.paragraph)
+        found = self.cue_right_after(span)
+        if found is not None and found[1].lower_ in SPEAKER_PRONOUNS:
+            # "X said “…,” she said": the named report before the quote governs it
+            above = self.cue_above(toks, span.paragraph)
+            if (
+                above is not None
+                and above[0].i < toks[0].i
+                and self._agrees(above[1], found[1], ("PERSON",))
+            ):
+                found = above
+        found = found or self.cue_above(toks, span.paragraph)
         if found is not None and self._describes_subject(found, toks):
             found = None
         if (
@@ -1079,6 +1149,11 @@ class QuoteFinder:
                     or self._ends_paragraph(previous_span)
                 )
             )
+            if quote_paragraph and not run_on:
+                # "…” She went on to say:\n“…": a report after the previous quote takes over
+                intro = self.cue_in_previous_sentence(span)
+                if intro is not None and min(intro[0].idx, intro[1].idx) > previous.end:
+                    quote_paragraph = False
             if run_on or quote_paragraph:
                 speaker = self._inherit(previous, 0.75, "inferred")
                 if run_on:
@@ -1135,7 +1210,11 @@ class QuoteFinder:
         """Another speaker is introduced between an earlier cue and the quote:
         "“…,” said X. Y disagreed: “…”"."""
         near = self.cue_near(span)
-        return near is not None and near[0].idx > after and near[1].idx > after
+        if near is not None and near[0].idx > after and near[1].idx > after:
+            return True
+        # "“…,” X said. She added that …. “…”": a report of its own in the sentence before
+        before = self.cue_in_previous_sentence(span)
+        return before is not None and before[0].idx > after and before[1].idx > after
 
     def _split_from(self, span: MarkSpan) -> Quote | None:
         """The latest earlier quote of the paragraph whose cue stands between it and span."""
@@ -1376,3 +1455,13 @@ def _share_speakers_within_groups(quotes: list[Quote]) -> list[Quote]:
             )
         out.append(q)
     return out
+
+
+def _joins_a_new_clause(before: list[Any]) -> bool:
+    """Words between a closing mark and a cue that open a clause of its own: a coordinating
+    ("and", "but") or subordinating conjunction ("when", "until"); "as" still reports."""
+    return any(
+        t.lower_ != "as"
+        and (t.pos_ == "CCONJ" or t.tag_ == "WRB" or t.dep_ == "mark" or t.lower_ in CLAUSE_OPENERS)
+        for t in before
+    )

@@ -454,3 +454,123 @@ def test_a_label_in_a_relative_clause_is_the_named_main_subjects(nlp):
     )
     _, _, quotes = run(nlp, text)
     assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg", "Tom Hale"]
+
+
+def test_a_clause_of_its_own_after_the_quote_does_not_attribute_it(nlp):
+    text = (
+        "The clip shows Tom Hale saying, “That was a fair deal,” when Anna Berg criticised"
+        " him for the vote."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Tom Hale"]
+
+
+def test_passive_cue_with_an_agent_speaks_for_the_agent(nlp):
+    text = (
+        "Tom Hale was asked by the host Anna Berg whether the plan would mean"
+        " “higher taxes for every family in town.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [n for _, _, n in direct_speakers(text, quotes)] == ["Anna Berg"]
+
+
+def test_a_pronoun_in_a_relative_clause_is_its_own_speaker(nlp):
+    text = "Tom Hale said the report came from a source whom he described as “very reliable.”"
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["he"]
+
+
+def test_a_pronoun_cue_after_the_quote_defers_to_the_named_report_before_it(nlp):
+    text = (
+        "Although Tom Hale admitted to the paper that he and the mayor had “been friends for"
+        " many years,” he claimed they never met."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Tom Hale"]
+
+
+def test_a_label_goes_past_scare_quotes_and_the_same_pronoun_to_the_name(nlp):
+    text = (
+        "Anna Berg said that she called Tom Hale on Monday to congratulate him on what she"
+        " called “a fine campaign.”\n"
+        "Tom Hale went on the radio to accuse the council of being “lazy” and urge voters to"
+        " read what he called the “secret report.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg", "Tom Hale", "Tom Hale"]
+
+
+def test_a_report_after_the_previous_quote_takes_over_its_speaker(nlp):
+    text = (
+        "“The roads are ready,” Anna Berg said. She added that the bridge would open soon."
+        " “It will be a fine summer for the town.”\n"
+        "“The roads are ready and the bridge is finished and the trains will run on time all"
+        " summer long,” Anna Berg said. Tom Hale disagreed:\n"
+        "“It will be a terrible summer for the town and for everyone who lives here.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "Anna Berg",
+        "She",
+        "Anna Berg",
+        "Tom Hale",
+    ]
+
+
+def test_a_parenthetical_report_before_the_subject_is_the_source(nlp):
+    text = (
+        "During his long years in office, Tom Hale said, most voters have come to believe"
+        " “that the roads matter more than anything else.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Tom Hale"]
+
+
+def test_of_two_subjects_on_one_verb_the_nearest_speaks(nlp):
+    # a parse as the parser gives it for a place name set off before the subject
+    from spacy.tokens import Doc
+
+    from transforms.nlp import EntityComponent, QuoteComponent
+
+    words = "In Leeds , England , Ortiz attacked the plan , calling it “ a farce . ”".split()
+    spaces = [True, False, True, False, True, True, True, True, False, True, True, True]
+    spaces += [False, True, False, False, False]
+    heads = [6, 0, 6, 6, 3, 6, 6, 8, 6, 6, 6, 10, 14, 14, 10, 6, 6]
+    deps = "prep pobj punct nsubj punct nsubj ROOT det dobj punct advcl dobj punct det oprd"
+    deps += " punct punct"
+    pos = "ADP PROPN PUNCT PROPN PUNCT PROPN VERB DET NOUN PUNCT VERB PRON PUNCT DET NOUN"
+    pos += " PUNCT PUNCT"
+    tags = "IN NNP , NNP , NNP VBD DT NN , VBG PRP `` DT NN . ''".split()
+    lemmas = "in Leeds , England , Ortiz attack the plan , call it “ a farce . ”".split()
+    ents = ["O", "B-GPE", "O", "B-GPE", "O", "B-PERSON"] + ["O"] * 11
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps.split(),
+        pos=pos.split(),
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    doc = QuoteComponent()(EntityComponent()(doc))
+    text = doc.text
+    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Ortiz"]
+
+
+def test_a_report_in_a_clause_of_time_stays_its_own(nlp):
+    text = (
+        "Tom Hale says he can win after a woman in Leeds told him she fears he is “far too polite.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["a woman"]
+
+
+def test_a_cue_with_an_object_of_its_own_after_a_full_stop_is_a_new_report(nlp):
+    text = (
+        "Anna Berg called the plan “a total mess.” Tom Hale wrote a long letter to the council"
+        " about the roads."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg"]
