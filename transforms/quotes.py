@@ -45,6 +45,10 @@ from transforms.quotemarks import MarkSpan, find_mark_spans, paragraphs
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+# verbs whose object does what their infinitive says: "led the institute to conclude"
+CAUSATIVE_VERBS = frozenset(
+    "lead cause prompt force drive persuade convince compel spur inspire get move".split()
+)
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # passive cues whose subject is still the speaker ("he was quoted as saying")
 PASSIVE_SPEAKER_CUES = frozenset({"quote"})
@@ -433,7 +437,7 @@ class QuoteFinder:
             return agent
         if hops >= 3 or verb.head.i == verb.i:
             return None
-        if verb.dep_ == "xcomp":
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in CAUSATIVE_VERBS:
             # object control: "the evidence led the institute to conclude …" -> the institute
             for child in verb.head.children:
                 if child.dep_ == "dobj" and child.i < verb.i and not self.in_quote[child.i]:
