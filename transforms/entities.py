@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from transforms.cues import TITLE_WORDS
 from transforms.ids import entity_key
@@ -99,6 +99,14 @@ def _split(doc: Any, start: int, end: int, label: str) -> list[tuple[int, int]]:
     return out
 
 
+CALENDAR_WORDS: Final = frozenset(
+    """
+        january february march april may june july august september october november
+        december monday tuesday wednesday thursday friday saturday sunday
+    """.split()
+)
+
+
 def resolve_entities(doc: Any) -> list[EntityMention]:
     """Article-consistent entity mentions of a parsed Doc, with canonical names and keys."""
     # token attributes read once: a Doc lookup per access is the slow part on long articles
@@ -129,6 +137,19 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         if label == "PERSON" and len(words) >= 2 and words[-1][:1].isupper():
             full_names.setdefault(words[-1].lower(), words)
             given_names.setdefault(words[0].lower(), words)
+
+    # a month or weekday alone ("in May", "on Friday") is a date, not a name, unless the
+    # article names someone with it as a surname ("Theresa May ... May said")
+    spans = [
+        (s, e, label)
+        for s, e, label in spans
+        if not (
+            e - s == 1
+            and label in NAME_LABELS
+            and folded[s] in CALENDAR_WORDS
+            and folded[s] not in full_names
+        )
+    ]
 
     def person_name(words: tuple[str, ...]) -> tuple[str, ...] | None:
         if len(words) >= 2:

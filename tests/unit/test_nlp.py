@@ -195,6 +195,25 @@ def test_an_object_controlled_cue_belongs_to_the_object(nlp):
     ]
 
 
+def test_a_month_alone_is_not_a_person_but_a_surname_stays_one(nlp):
+    text = (
+        "Acme Bank assistant chief economist Paul Weber said May’s larger-than-expected"
+        " increase in jobs was welcome.\n\n"
+        "Still, the jump in employment in May was just the second increase in five months,"
+        " he said."
+    )
+    _, mentions, quotes = run(nlp, text)
+    assert [m.text for m in mentions if m.label == "PERSON"] == ["Paul Weber"]
+    assert [q.speaker_name for q in quotes] == ["Paul Weber", "Paul Weber"]
+    text = (
+        "British Prime Minister Theresa May met the president on Monday."
+        " “We will leave the union,” May said."
+    )
+    _, mentions, quotes = run(nlp, text)
+    assert [m.text for m in mentions if m.label == "PERSON"] == ["Theresa May", "May"]
+    assert [q.speaker_name for q in quotes] == ["Theresa May"]
+
+
 def test_reported_speech_and_according_to(nlp):
     text = "The senator said that the bill would pass this week. According to the mayor, the bridge will reopen in May."
     _, _, quotes = run(nlp, text)
