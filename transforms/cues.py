@@ -66,7 +66,7 @@ CUE_NOUNS: Final = frozenset(
     """
         statement interview remarks remark speech tweet post letter release email
         message comment comments testimony op-ed essay memo announcement briefing
-        address declaration
+        address declaration transcript report excerpt
     """.split()
 )
 

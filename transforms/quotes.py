@@ -5,13 +5,18 @@ The mechanism, in order of trust:
 2. A span's cue is the nearest speech verb above it in the dependency tree;
    failing that, a cue clause right next to it ("…,” he said" / "X said: “…");
    failing that, the speaker of the previous quote or of a cue in the previous
-   sentence (a quote paragraph that follows "X said:").
+   sentence (a quote paragraph that follows "X said:"); as a last resort, with
+   low confidence, a digest headline in capitals before the quote, the subject of
+   the clause the quote sits in ("X attacked “…”"), or the speaker of an earlier
+   quote in the same paragraph.
 3. The cue's subject is the speaker; names resolve to the fullest name in the
    article, pronouns and role nouns ("the minister") to the person or
    organisation they refer to (`Coreference`). A report within a report goes to
    its outermost source ("“…,” X said, according to Y" and "Y wrote that X
-   called it “…”" give Y); a statement, ad or sign "saying" something speaks
-   for whoever put it out.
+   called it “…”" give Y, and so do "Y said, X believes “…”", "As Y reported,
+   …" and a relative clause inside Y's report); a statement, ad or sign
+   "saying" something speaks for whoever put it out, and a document introduced
+   with a colon and no name ("From the report: “…") speaks for itself.
 4. Reported speech: a speech or cognition verb outside quotation marks with a
    clausal complement, or "according to X".
 """
@@ -60,6 +65,8 @@ CLAUSE_OPENERS = frozenset(
 # conjunctions of a clause that sets the time of another: "… after a woman told him “…”"
 TIME_MARKS = frozenset({"when", "after", "before", "until", "while", "once", "whenever"})
 NAMING_VERBS = frozenset({"call", "dub", "term", "label", "describe", "characterize"})
+# verbs of a source passing on what others said ("…, the Bugle reported.")
+REPORT_VERBS = frozenset({"report", "write"})
 _WORD = re.compile(r"\w+")
 # ", by Jane Roe" / " by The Times' Jane Roe" right after a closing mark
 _BYLINE = re.compile(r",?\s*by\s+(?:the\s+)?[A-Z]")
@@ -412,11 +419,21 @@ class QuoteFinder:
         )
 
     def _subject(self, verb: Any, hops: int = 0) -> Any | None:
-        # of two subjects the parser hung on one verb ("In Salem, New Hampshire, Trump went …")
-        # the one next to the verb
-        children = sorted(verb.children, key=lambda c: abs(verb.i - c.i))
-        for child in children:
-            if child.dep_ in SUBJECT_DEPS and not self.in_quote[child.i]:
+        # a verb has one subject: of two the parser gave it ("In Salem, New Hampshire,
+        # Roe went …"), a named person or organisation, and the one next to the verb
+        def rank(c: Any) -> tuple[int, int]:
+            if c.dep_ not in SUBJECT_DEPS or c.i > verb.i:
+                return (2, 0)
+            m = self.entity_at.get(c.i)
+            return (0 if m is not None and m.label in ("PERSON", "ORG") else 1, -c.i)
+
+        para = self._para_of(verb.idx)
+        for child in sorted(verb.children, key=rank):
+            if (
+                child.dep_ in SUBJECT_DEPS
+                and not self.in_quote[child.i]
+                and self._para_of(child.idx) == para  # not across a paragraph break
+            ):
                 if child.lower_ == "it" and any(c.dep_ == "auxpass" for c in verb.children):
                     continue  # "it was said": no speaker
                 if (
@@ -432,7 +449,7 @@ class QuoteFinder:
                     if agent is not None and not self.in_quote[agent.i]:
                         return agent
                 return child
-        agent = self._agent(verb) or self._as_clause_subject(verb)
+        agent = self._agent(verb) or self._as_clause_subject(verb) or self._stray_subject(verb)
         if agent is not None:
             return agent
         if hops >= 3 or verb.head.i == verb.i:
@@ -452,6 +469,28 @@ class QuoteFinder:
         if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
             return self._owner(verb.head)
         return None
+
+    def _stray_subject(self, verb: Any) -> Any | None:
+        """The name right before a finite verb the parser left without a subject (it hung
+        the name on something earlier): "… (all times EDT): ¶ Jo Roe has delivered …"."""
+        if verb.tag_ not in ("VBD", "VBZ", "VBP") and not any(
+            c.dep_ == "aux" and c.tag_ in ("VBD", "VBZ", "VBP") for c in verb.children
+        ):
+            return None
+        i = verb.i - 1
+        while i >= 0 and (
+            self.doc[i].is_space
+            or (self.doc[i].head.i == verb.i and self.doc[i].dep_ in ("aux", "auxpass", "neg"))
+        ):
+            i -= 1
+        m = self.entity_at.get(i) if i >= 0 else None
+        if m is None or m.label not in ("PERSON", "ORG") or m.end - 1 != i:
+            return None
+        root = self.doc[m.start : m.end].root
+        same_paragraph = self._para_of(root.idx) == self._para_of(verb.idx)
+        if root.head.i == verb.i or self.in_quote[root.i] or not same_paragraph:
+            return None
+        return root
 
     def _owner(self, noun: Any) -> Any | None:
         """Who speaks through a noun modified by a speech verb: a person speaks for
@@ -619,15 +658,25 @@ class QuoteFinder:
                 return outer
         return cue, subject
 
-    def outer_source(self, cue: Any, subject: Any, span: MarkSpan) -> tuple[Any, Any]:
+    def outer_source(
+        self, cue: Any, subject: Any, span: MarkSpan, paragraph: int | None = None
+    ) -> tuple[Any, Any]:
         """The outermost source of a report within a report: "“…,” X said, according to Y",
         "X said …, Y reported", "Y wrote that X called it “…”" all give Y. The report of
-        a report is one attribution, credited to the source that tells it to the reader."""
-        lo, hi = self.paras[span.paragraph]
+        a report is one attribution, credited to the source that tells it to the reader.
+        paragraph: where the cue is, when it is not the quote's own paragraph."""
+        lo, hi = self.paras[span.paragraph if paragraph is None else paragraph]
 
         def usable(tok: Any) -> bool:
             return bool(lo <= tok.idx < hi) and not self.in_quote[tok.i]
 
+        trailing = self._trailing_report(span)
+        if trailing is not None and trailing[0].i != cue.i:
+            return trailing
+        if cue.dep_ == "relcl" and subject.lower_ in ("who", "that", "which"):
+            reporter = self._reporter_of_relative(cue, usable)
+            if reporter is not None:
+                return reporter
         if cue.dep_ == "relcl" and subject.lower_ in ("that", "which"):
             # "X put out a video that asks viewers to “…”", "X held a sign that read “…”":
             # the thing speaks for whoever in the main clause put it out
@@ -649,12 +698,28 @@ class QuoteFinder:
                 return obj.head.head, obj
             outer: tuple[Any, Any] | None = None
             for child in node.children:
-                # a trailing reporting clause: "…, Y reported." / "…, reports Y."
+                # a trailing reporting clause: "…, Y reported." / "…, reports Y.", or one
+                # set off by commas before the report: "Y said, X believes “…”"
                 if (
                     child.dep_ == "parataxis"
-                    and (child.i > subject.i or self._parenthetical(child))
+                    and (
+                        child.i > subject.i
+                        or self._parenthetical(child)
+                        or self._set_off_before(child, subject)
+                    )
                     and usable(child)
                     and not any(c.dep_ in ("ccomp", "xcomp") for c in child.children)
+                ):
+                    outer_subject = self._cue_subject(child)
+                    if outer_subject is not None and usable(outer_subject):
+                        outer = (child, outer_subject)
+                        break
+                # a source cited for the whole clause: "As the Bugle reported, X said …"
+                if (
+                    child.dep_ == "advcl"
+                    and child.lemma_.lower() in REPORT_VERBS
+                    and usable(child)
+                    and any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children)
                 ):
                     outer_subject = self._cue_subject(child)
                     if outer_subject is not None and usable(outer_subject):
@@ -693,6 +758,71 @@ class QuoteFinder:
             if named is not None:
                 return named
         return cue, subject
+
+    def _set_off_before(self, clause: Any, subject: Any) -> bool:
+        """clause is a comma-bounded parenthetical ending right before subject's phrase."""
+        start, end = clause.left_edge.i, clause.right_edge.i
+        if self.doc[end].text != ",":
+            end += 1  # the closing comma may hang on the clause after it
+        return bool(
+            end + 1 == subject.left_edge.i
+            and self.doc[end].text == ","
+            and (self.doc[start].text == "," or (start > 0 and self.doc[start - 1].text == ","))
+        )
+
+    def _reporter_of_relative(self, cue: Any, usable: Any) -> tuple[Any, Any] | None:
+        """A relative clause inside what someone else reports is part of their report:
+        "Roe recalled that the plan was mocked by critics, who called it “…”" gives Roe."""
+        path = [cue, *cue.ancestors]
+        for k in range(2, min(len(path), 9)):
+            node = path[k]
+            if not usable(node):
+                return None
+            subject = self._cue_subject(node) if node.pos_ in ("VERB", "AUX") else None
+            if subject is None:
+                continue
+            link = path[k - 1]
+            complement = link.dep_ in ("ccomp", "xcomp") or (
+                link.dep_ == "advcl" and any(c.lower_ == "that" for c in link.children)
+            )
+            if complement and usable(subject):
+                return node, subject
+            return None
+        return None
+
+    def _trailing_report(self, span: MarkSpan) -> tuple[Any, Any] | None:
+        """A named source closing the quote's sentence, whatever the parse made of it:
+        "… is “central” to the platform, reported the Daily Bugle." / "…, the Bugle reports".
+        """
+        _, hi = self.paras[span.paragraph]
+        sentence: list[Any] = []
+        for tok in self._tokens_in(min(self._after_close(span), hi), hi):
+            if self.in_quote[tok.i]:
+                return None  # another quote before the sentence ends
+            if tok.text in (".", "!", "?", ";", ":"):
+                break
+            sentence.append(tok)
+        else:
+            return None
+        tail = sentence  # "…,” reported Y." (the comma inside the marks)
+        for n in range(len(sentence) - 1, max(-1, len(sentence) - 9), -1):
+            if sentence[n].text == ",":
+                tail = sentence[n + 1 :]
+                break
+        else:
+            if len(sentence) > 8 or self.text[span.start : span.end].rstrip()[-1:] != ",":
+                return None
+        cues = [t for t in tail if t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB"]
+        if len(cues) != 1 or cues[0] not in (tail[0], tail[-1]):
+            return None
+        rest = [t for t in tail if t.i != cues[0].i and t.lower_ != "the"]
+        ents = {self.entity_at[t.i] for t in rest if t.i in self.entity_at}
+        if len(ents) != 1 or len(rest) != sum(1 for t in rest if t.i in self.entity_at):
+            return None
+        m = next(iter(ents))
+        if m.label not in ("ORG", "PERSON"):
+            return None
+        return cues[0], self.doc[m.start : m.end].root
 
     def _naming_relative_owner(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
         """ "X railed against what he calls “…”", "X visited the site, which she called “…”":
@@ -912,6 +1042,9 @@ class QuoteFinder:
             m = self.entity_at.get(tok.i)
             if m is not None and m.label in ("PERSON", "ORG"):
                 return nominal or tail[-1], self.doc[m.start : m.end].root
+        if nominal is not None and tail[-1].text == ":":
+            # nobody named: the document itself speaks ("From the report: “…", "Transcript:")
+            return nominal, nominal
         return None
 
     def subject_of_previous_paragraph(self, span: MarkSpan) -> Any | None:
@@ -934,6 +1067,48 @@ class QuoteFinder:
                     return child
         return None
 
+    def _headline_lead(self, span: MarkSpan) -> Speaker | None:
+        """A digest item "HEADLINE IN CAPITALS “excerpt …” [Source.]": the excerpt speaks
+        for the story its capitalised headline names."""
+        lo, _ = self.paras[span.paragraph]
+        lead = self.text[lo : span.open_at]
+        words = [w for w in lead.split() if any(ch.isalpha() for ch in w)]
+        if len(words) < 3 or lead.upper() != lead or "\n" in lead.strip():
+            return None
+        if lead.rstrip()[-1:] in ("\u2014", "\u2013", "-", ":", ","):
+            return None  # a dateline ("WASHINGTON (AP) —") or a label introducing the quote
+        toks = [t for t in self._tokens_in(lo, span.open_at) if not t.is_space]
+        if not toks:
+            return None
+        name = self.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        return Speaker(toks[0].i, toks[-1].i + 1, name, None, None, "inferred", 0.4)
+
+    def governing_subject(self, toks: list[Any], span: MarkSpan) -> tuple[Any, Any] | None:
+        """(verb, subject) of the clause a quote without a speech verb sits in: whoever
+        "attacked “…”", "called it “…”" or "referred to him as “…”" uses the words."""
+        inside = {t.i for t in toks}
+        lo, hi = self.paras[span.paragraph]
+        roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+        roots = [t for t in roots if not t.is_punct] or roots
+        for root in roots:
+            for depth, node in enumerate(root.ancestors):
+                if depth > 6 or not lo <= node.idx < hi or node.i in inside:
+                    break
+                if node.pos_ not in ("VERB", "AUX"):
+                    continue
+                subject = self._subject(node)
+                if subject is None:
+                    continue
+                if (
+                    self.in_quote[subject.i]
+                    or not lo <= subject.idx < hi
+                    or subject.lower_ in ("it", "this", "there", "what")
+                    or subject.pos_ not in ("NOUN", "PROPN", "PRON")
+                ):
+                    return None
+                return node, subject
+        return None
+
     def _inverted_subject(self, before: list[Any], cue: Any) -> Any | None:
         """In "“…,” wrote one reader" the parser may take the speaker after the verb for
         its object; right after a quote, that noun phrase is the subject."""
@@ -953,8 +1128,16 @@ class QuoteFinder:
         "“…,” Jane Roe, the group's director, said" (the parser often loses that subject)."""
         toks = [t for t in window if not t.is_punct]
         # the name may follow a title: "“…,” city planner Jane Roe, who …, said"
-        m = next((self.entity_at[t.i] for t in toks[:4] if t.i in self.entity_at), None)
-        if m is None or m.label not in ("PERSON", "ORG"):
+        # (a party or nationality word before it is part of the title: "Republican pollster …")
+        m = next(
+            (
+                self.entity_at[t.i]
+                for t in toks[:4]
+                if t.i in self.entity_at and self.entity_at[t.i].label in ("PERSON", "ORG")
+            ),
+            None,
+        )
+        if m is None:
             return None
         after = self.doc[m.end] if m.end < len(self.doc) else None
         if after is None or after.text != ",":
@@ -1088,17 +1271,22 @@ class QuoteFinder:
         cue: Any | None = None
         group: int | None = None
 
-        found = self.cue_right_after(span)
-        if found is not None and found[1].lower_ in SPEAKER_PRONOUNS:
-            # "X said “…,” she said": the named report before the quote governs it
-            above = self.cue_above(toks, span.paragraph)
-            if (
-                above is not None
-                and above[0].i < toks[0].i
-                and self._agrees(above[1], found[1], ("PERSON",))
-            ):
-                found = above
-        found = found or self.cue_above(toks, span.paragraph)
+        if self.text[span.start : span.end].rstrip()[-1:] in (".", "!", "?"):
+            # a quote that ends its sentence belongs to the cue that governs it before any
+            # cue after it: "X called it “a disaster.” Y wrote …" opens Y's own sentence
+            found = self.cue_above(toks, span.paragraph) or self.cue_right_after(span)
+        else:
+            found = self.cue_right_after(span)
+            if found is not None and found[1].lower_ in SPEAKER_PRONOUNS:
+                # "X said “…,” she said": the named report before the quote governs it
+                above = self.cue_above(toks, span.paragraph)
+                if (
+                    above is not None
+                    and above[0].i < toks[0].i
+                    and self._agrees(above[1], found[1], ("PERSON",))
+                ):
+                    found = above
+            found = found or self.cue_above(toks, span.paragraph)
         if found is not None and self._describes_subject(found, toks):
             found = None
         if (
@@ -1167,7 +1355,7 @@ class QuoteFinder:
         if speaker is None and quote_type == "direct":
             found = self.cue_in_previous_sentence(span)
             if found is not None:
-                cue, subject = found
+                cue, subject = self.outer_source(*found, span, self._para_of(found[0].idx))
                 speaker = self.speaker_from(subject)
                 if speaker.attribution == "explicit":
                     speaker.attribution = "inferred"
@@ -1181,6 +1369,27 @@ class QuoteFinder:
                 speaker.confidence = min(speaker.confidence, 0.5)
         if speaker is None and quote_type == "partial" and len(words) <= 6:
             return None
+        if speaker is None:
+            speaker = self._headline_lead(span)
+        if speaker is None:
+            found = self.governing_subject(toks, span)
+            if found is not None:
+                cue, subject = self.outer_source(*found, span)
+                speaker = self.speaker_from(subject)
+                if speaker.attribution == "explicit":
+                    speaker.attribution = "inferred"
+                speaker.confidence = min(speaker.confidence, 0.5)
+        if (
+            speaker is None
+            and previous is not None
+            and same_paragraph
+            and previous.speaker_start is not None
+            and previous.speaker_start < span.open_at
+            and not self._new_cue_between(previous.end, span)
+        ):
+            # "He concluded, “A.” Indeed, “B.”": a later quote of the paragraph with no
+            # report of its own goes on with the speaker of the one before
+            speaker = self._inherit(previous, 0.6, "inferred")
         sent_i = self.sent_of[toks[0].i]
         if speaker is None:
             return Quote(span.start, span.end, quote_type, "none", 0.0, sent_i, group_start=group)

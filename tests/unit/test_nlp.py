@@ -593,3 +593,163 @@ def test_a_cue_with_an_object_of_its_own_after_a_full_stop_is_a_new_report(nlp):
     )
     _, _, quotes = run(nlp, text)
     assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg"]
+
+
+def test_a_quote_without_a_speech_verb_goes_to_the_subject_of_its_clause(nlp):
+    text = (
+        "Tom Hale attacked the “reckless spending plan that will ruin the city budget for years.”\n"
+        "Anna Berg referred to the mayor as “the most stubborn man I have ever met in my life”"
+        " in a post.\n"
+        "The union filed a request with the city for “all records that show how the money"
+        " was spent last year.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "Tom Hale",
+        "Anna Berg",
+        "The union",
+    ]
+    assert {q.attribution for q in quotes} == {"inferred"}
+
+
+def test_a_party_word_before_the_name_after_the_quote_is_part_of_the_title(nlp):
+    from transforms.quotes import QuoteFinder
+
+    text = (
+        "“The plan will work,” Democratic strategist Anna Berg, a veteran of three campaigns"
+        " in the state, told the paper."
+    )
+    doc, mentions, _ = run(nlp, text)
+    finder = QuoteFinder(doc, mentions)
+    after = [t for t in doc if t.idx > text.index("”")]
+    assert finder._name_after_quote(after).text == "Berg"
+
+
+def test_a_capitalised_headline_speaks_for_the_excerpt_after_it(nlp):
+    text = (
+        "CITY HALL CLOSES EARLY “The building will shut at noon on Friday because of the"
+        " coming storm.” [Daily News.]"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["CITY HALL CLOSES EARLY"]
+    dateline = "SALEM, Ohio (AP) \u2014 \u201cThe building will shut at noon on Friday.\u201d"
+    _, _, quotes = run(nlp, dateline)
+    assert [s for _, s, _ in direct_speakers(dateline, quotes)] == [None]
+
+
+def test_a_document_introduced_by_a_colon_speaks_when_nobody_is_named(nlp):
+    text = (
+        "Transcript as follows:\n\n"
+        "“We will build the new bridge and we will finish it by May.”\n\n"
+        "“Nobody will pay a toll to cross it.”\n\n"
+        "From the report: “Most schools in the region lack enough teachers to keep classes small.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "Transcript",
+        "Transcript",
+        "the report",
+    ]
+
+
+def test_a_later_quote_of_the_paragraph_goes_on_with_the_speaker_before(nlp):
+    text = (
+        "Tom Hale concluded, “The plan is dead.” Indeed, “nobody on the council will vote"
+        " for it again this year.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Tom Hale", "Tom Hale"]
+
+
+def test_a_report_set_off_by_commas_before_another_is_the_outer_source(nlp):
+    text = (
+        "During the meeting, Anna Berg said, most residents have come to believe"
+        " “that the old bridge is too weak to repair.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg"]
+
+
+def test_a_quote_ending_its_sentence_keeps_the_cue_before_it(nlp):
+    text = "Tom Hale called the plan “a complete waste of money.” Anna Berg wrote a letter to the council."
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Tom Hale"]
+
+
+def test_a_named_source_closing_the_sentence_is_found_whatever_the_parse(nlp):
+    from transforms.quotes import QuoteFinder
+
+    text = (
+        "Critics of the plan – including Tom Hale – say it is “a gift to developers and"
+        " nothing more,” reported the Associated Press."
+    )
+    doc, mentions, quotes = run(nlp, text)
+    finder = QuoteFinder(doc, mentions)
+    cue, source = finder._trailing_report(finder.marks[0])
+    assert (cue.text, source.text) == ("reported", "Press")
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["the Associated Press"]
+
+
+def test_a_relative_clause_inside_a_report_belongs_to_the_reporter(nlp):
+    text = (
+        "Anna Berg recalled that the plan was ignored by local critics, who wondered if"
+        " “the council had lost its mind entirely.”\n"
+        "The residents are asking the mayor to reject the support of a developer who suggested"
+        " that the city should “sell the park to the highest bidder.”\n"
+        "Tom Hale criticized the mayor, who said the park was “too expensive to keep open all year.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg", "The residents", "who"]
+
+
+def test_the_cue_of_the_sentence_before_a_quote_gives_its_outer_source(nlp):
+    text = (
+        "The New York Times reported that Tom Hale testified before the council.\n\n"
+        "“The hearing was closed to the public and to the press for the whole day.”\n\n"
+        "As The New York Times reported, the mayor was refusing to call the flood a disaster:\n\n"
+        "“The city has everything it needs to clean up the streets.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == [
+        "The New York Times",
+        "The New York Times",
+    ]
+
+
+def test_of_two_subjects_the_parser_gives_a_verb_the_named_one_next_to_it(nlp):
+    """A parse seen on real text: a place name before the subject taken as a second subject."""
+    from spacy.tokens import Doc
+
+    from transforms.entities import resolve_entities
+    from transforms.quotes import QuoteFinder
+
+    words = "In Salem , Ohio , Tom Hale went after Anna Berg .".split()
+    deps = "prep pobj punct nsubj punct compound nsubj ROOT prep compound pobj punct".split()
+    pos = "ADP PROPN PUNCT PROPN PUNCT PROPN PROPN VERB ADP PROPN PROPN PUNCT".split()
+    ents = "O B-GPE O B-GPE O B-PERSON I-PERSON O O B-PERSON I-PERSON O".split()
+    spaces = [w not in ("Salem", "Ohio", "Berg", ".") for w in words]
+    heads = [7, 0, 7, 7, 7, 6, 7, 7, 7, 10, 8, 7]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, ents=ents)
+    finder = QuoteFinder(doc, resolve_entities(doc))
+    assert finder._subject(doc[7]).text == "Hale"
+
+
+def test_a_subject_across_a_paragraph_break_gives_way_to_the_name_before_the_verb(nlp):
+    """A parse seen on real text: the subject hung on a heading, the name on nothing."""
+    from spacy.tokens import Doc
+
+    from transforms.entities import resolve_entities
+    from transforms.quotes import QuoteFinder
+
+    words = ["Briefing", ".", "\n\n", "Tom", "Hale", "has", "spoken", "."]
+    spaces = [False, False, False, True, True, True, False, False]
+    deps = "nsubj punct dep compound appos aux ROOT punct".split()
+    pos = "NOUN PUNCT SPACE PROPN PROPN AUX VERB PUNCT".split()
+    tags = "NN . _SP NNP NNP VBZ VBN .".split()
+    ents = "O O O B-PERSON I-PERSON O O O".split()
+    heads = [6, 0, 1, 4, 0, 6, 6, 6]
+    doc = Doc(
+        nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, tags=tags, ents=ents
+    )
+    finder = QuoteFinder(doc, resolve_entities(doc))
+    assert finder._subject(doc[6]).text == "Hale"
