@@ -15,7 +15,15 @@ import pickle
 import time
 
 from bench.speed import texts
-from transforms.nlp import build_nlp, mentions_of, quotes_of
+from transforms.nlp import (
+    ENTITIES_COMPONENT,
+    QUOTES_COMPONENT,
+    build_nlp,
+    mentions_of,
+    quotes_of,
+)
+
+STOCK = "spacy_stock_pipeline_and_paragraphs"
 
 
 def main() -> int:
@@ -27,13 +35,16 @@ def main() -> int:
     data = [corpus[i % len(corpus)] for i in range(args.n)]
     nlp = build_nlp(args.model)
     list(nlp.pipe(data[:10]))  # warm up
-    ours = [(name, proc) for name, proc in nlp.pipeline if name.startswith("newslake")]
-    stock = [name for name, _ in nlp.pipeline if not name.startswith("newslake")]
+    # the entity and quote components run after the stock pipeline; the paragraph
+    # component must run before the parser, so it is timed with the stock pipeline
+    after = (ENTITIES_COMPONENT, QUOTES_COMPONENT)
+    ours = [(name, proc) for name, proc in nlp.pipeline if name in after]
+    stock = [name for name, _ in nlp.pipeline if name not in after]
     seconds: dict[str, float] = {}
     with nlp.select_pipes(enable=stock):
         t = time.perf_counter()
         docs = list(nlp.pipe(data, batch_size=32))
-        seconds["spacy_stock_pipeline"] = time.perf_counter() - t
+        seconds[STOCK] = time.perf_counter() - t
     for name, proc in ours:
         t = time.perf_counter()
         docs = [proc(doc) for doc in docs]
@@ -41,14 +52,14 @@ def main() -> int:
     t = time.perf_counter()
     blob = pickle.dumps([(mentions_of(d), quotes_of(d)) for d in docs])
     seconds["rows_and_pickle"] = time.perf_counter() - t
-    added = sum(v for k, v in seconds.items() if k != "spacy_stock_pipeline")
+    added = sum(v for k, v in seconds.items() if k != STOCK)
     print(
         json.dumps(
             {
                 "texts": args.n,
                 "seconds": {k: round(v, 2) for k, v in seconds.items()},
                 "pickled_mb": round(len(blob) / 1e6, 1),
-                "added_over_stock": round(added / seconds["spacy_stock_pipeline"], 3),
+                "added_over_stock": round(added / seconds[STOCK], 3),
             }
         )
     )

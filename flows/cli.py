@@ -124,6 +124,19 @@ def _day(value: str, option: str) -> Any:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+def _open_store(command: str, config: str | None, lake: str | None) -> tuple[Any, Any]:
+    """(settings, lake) for a command that reads the lake; a bad configuration exits 2."""
+    from flows.runner import open_lake, settings_for
+    from flows.settings import ConfigError
+
+    try:
+        settings = settings_for(config, lake)
+    except ConfigError as exc:
+        typer.echo(f"newslake {command}: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    return settings, open_lake(settings)
+
+
 @app.command()
 def run(
     config: ConfigOpt = None,
@@ -249,8 +262,6 @@ def validate(
     from rich.console import Console
     from rich.table import Table
 
-    from flows.runner import open_lake, settings_for
-    from flows.settings import ConfigError
     from flows.validate import validate_lake
     from transforms.schemas import TABLES
 
@@ -260,11 +271,7 @@ def validate(
     if unknown:
         typer.echo(f"newslake validate: unknown table(s) {', '.join(sorted(unknown))}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    try:
-        store = open_lake(settings_for(config, lake))
-    except ConfigError as exc:
-        typer.echo(f"newslake validate: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    _, store = _open_store("validate", config, lake)
     report = validate_lake(store, tables=table, dates=date, docs=docs)
     out = Table(title=f"validation {report.run_id}")
     for col in ("table", "partitions", "rows"):
@@ -296,16 +303,9 @@ def stats(
     from rich.console import Console
     from rich.table import Table
 
-    from flows.runner import open_lake, settings_for
-    from flows.settings import ConfigError
     from transforms.schemas import TABLES
 
-    try:
-        settings = settings_for(config, lake)
-    except ConfigError as exc:
-        typer.echo(f"newslake stats: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    store = open_lake(settings)
+    settings, store = _open_store("stats", config, lake)
     console = Console()
     table = Table(title=f"newslake lake at {_shown(settings.lake)}")
     for col in ("table", "rows", "partitions", "first date", "last date"):
@@ -361,19 +361,11 @@ def speakers(
     from rich.console import Console
     from rich.table import Table
 
-    from flows.runner import open_lake, settings_for
-    from flows.settings import ConfigError
-
     days = [_day(d, "--date").isoformat() for d in date or []]
     if output and not output.endswith((".csv", ".parquet")):
         typer.echo(f"newslake speakers: --output {output!r} must end in .csv or .parquet", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    try:
-        settings = settings_for(config, lake)
-    except ConfigError as exc:
-        typer.echo(f"newslake speakers: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    store = open_lake(settings)
+    _, store = _open_store("speakers", config, lake)
     if days:
         view = pa.concat_tables([store.article_speakers(d, d, article) for d in sorted(set(days))])
     else:
