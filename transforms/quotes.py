@@ -702,11 +702,7 @@ class QuoteFinder:
                 # set off by commas before the report: "Y said, X believes “…”"
                 if (
                     child.dep_ == "parataxis"
-                    and (
-                        child.i > subject.i
-                        or self._parenthetical(child)
-                        or self._set_off_before(child, subject)
-                    )
+                    and (child.i > subject.i or self._parenthetical(child))
                     and usable(child)
                     and not any(c.dep_ in ("ccomp", "xcomp") for c in child.children)
                 ):
@@ -758,17 +754,6 @@ class QuoteFinder:
             if named is not None:
                 return named
         return cue, subject
-
-    def _set_off_before(self, clause: Any, subject: Any) -> bool:
-        """clause is a comma-bounded parenthetical ending right before subject's phrase."""
-        start, end = clause.left_edge.i, clause.right_edge.i
-        if self.doc[end].text != ",":
-            end += 1  # the closing comma may hang on the clause after it
-        return bool(
-            end + 1 == subject.left_edge.i
-            and self.doc[end].text == ","
-            and (self.doc[start].text == "," or (start > 0 and self.doc[start - 1].text == ","))
-        )
 
     def _reporter_of_relative(self, cue: Any, usable: Any) -> tuple[Any, Any] | None:
         """A relative clause inside what someone else reports is part of their report:
