@@ -300,6 +300,8 @@ def role_of(doc: Any, m: EntityMention) -> str | None:
             i -= 1  # the hyphen of "Secretary-General"
         else:
             break
+    if i < m.start and doc[i].text in ("-", "\u2010", "\u2011") and i > 0:
+        i -= 1  # the whole hyphenated word: "co-author", not "-author"
     toks = [t for t in doc[i : m.start] if t.text not in ("'s", "\u2019s")]
     if toks and any(
         t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in PERSON_ROLE_NOUNS for t in toks
@@ -422,10 +424,11 @@ class QuoteFinder:
         # a verb has one subject: of two the parser gave it ("In Salem, New Hampshire,
         # Roe went …"), a named person or organisation, and the one next to the verb
         def rank(c: Any) -> tuple[int, int]:
-            if c.dep_ not in SUBJECT_DEPS or c.i > verb.i:
+            if c.dep_ not in SUBJECT_DEPS:
                 return (2, 0)
             m = self.entity_at.get(c.i)
-            return (0 if m is not None and m.label in ("PERSON", "ORG") else 1, -c.i)
+            named = m is not None and m.label in ("PERSON", "ORG")
+            return (0 if named else 1, abs(verb.i - c.i))
 
         para = self._para_of(verb.idx)
         for child in sorted(verb.children, key=rank):
@@ -538,6 +541,8 @@ class QuoteFinder:
             role = role_of(doc, ent)
             s, e = ent.start, ent.end
             np_start = min(head.left_edge.i, s) if head.i in range(ent.start, ent.end) else s
+            if 0 < np_start < s and not doc[np_start - 1].whitespace_:
+                np_start = s  # not from the middle of a word ("co-author Jane Roe")
             if np_start < s and all(
                 doc[i].dep_ in ("compound", "amod", "det", "poss", "case", "nmod", "punct")
                 or doc[i].i in self.entity_at

@@ -214,6 +214,17 @@ def test_a_month_alone_is_not_a_person_but_a_surname_stays_one(nlp):
     assert [q.speaker_name for q in quotes] == ["Theresa May"]
 
 
+def test_an_inverted_subject_with_a_hyphenated_role_names_the_person(nlp):
+    text = (
+        "Rain falls everywhere on the moon, but the equator is drier than the poles, said"
+        " study co-author Anna Berg, a research fellow."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [
+        (text[q.speaker_start : q.speaker_end], q.speaker_name, q.speaker_role) for q in quotes
+    ] == [("Anna Berg", "Anna Berg", "co-author")]
+
+
 def test_reported_speech_and_according_to(nlp):
     text = "The senator said that the bill would pass this week. According to the mayor, the bridge will reopen in May."
     _, _, quotes = run(nlp, text)
