@@ -1,4 +1,4 @@
-"""Quote scores broken down by predicted quote type and by attribution method.
+"""Quote scores broken down by predicted quote type, attribution method and confidence.
 
     python -m bench.breakdown GOLD PRED [--scorer ../shared/eval/score_quotes.py]
 
@@ -10,6 +10,8 @@ to it. Per group of predicted quotes:
 - `spk n` / `spk acc`: matched quotes whose gold quote has a speaker, and the share of
   those whose speaker is right (`overlap_or_name`, as the scorer counts it);
 - `attributed`: matched with the right speaker, as a share of `pred`.
+`confidence:0.7-` groups the quotes whose `confidence` is in [0.7, 0.8): how often a
+speaker given with that confidence is right.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def load_scorer(path: Path) -> ModuleType:
 
 
 def breakdown(scorer: ModuleType, gold_path: Path, pred_path: Path) -> dict[str, dict[str, Any]]:
-    """Counts per `type:<quote_type>`, `method:<attribution>` and `all`."""
+    """Counts per `type:<quote_type>`, `method:<attribution>`, `confidence:<bucket>-`, `all`."""
     gold = scorer.load(str(gold_path))
     pred = scorer.load(str(pred_path))
     groups: dict[str, dict[str, int]] = defaultdict(
@@ -46,10 +48,12 @@ def breakdown(scorer: ModuleType, gold_path: Path, pred_path: Path) -> dict[str,
         pq = pred.get(doc_id, {}).get("quotes", [])
         pairs = {j: i for i, j in scorer.match(g["text"], gq, pq, 0.5, False)}
         for j, q in enumerate(pq):
+            conf = float(q.get("confidence") or 0.0)
             keys = (
                 "all",
                 f"type:{q.get('quote_type') or 'untyped'}",
                 f"method:{q.get('attribution') or 'none'}",
+                f"confidence:{min(int(conf * 10), 9) / 10:.1f}-",
             )
             i = pairs.get(j)
             ok = None

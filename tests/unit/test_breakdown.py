@@ -60,6 +60,7 @@ def test_breakdown_counts_each_group_as_the_scorer_does(tmp_path: Path) -> None:
     assert rows["type:partial"]["speaker_accuracy"] == 0.0
     assert rows["method:role"]["speaker_accuracy"] == 1.0
     assert rows["method:none"]["attributed_share"] == 0.0
+    assert rows["confidence:0.0-"]["pred"] == 3  # no confidence given: bucket 0
     assert "| method:role | 1 | 1.000 | 1 | 1.000 | 1.000 |" in markdown(rows)
     # the overall row is what the scorer itself reports
     scored = load_scorer(SCORER).evaluate(
