@@ -70,6 +70,17 @@ CUE_NOUNS: Final = frozenset(
     """.split()
 )
 
+# Nouns of a claim whose owner is its source: "his promise to be “neutral”",
+# "the senator's warning that “…”".
+CLAIM_NOUNS: Final = CUE_NOUNS | frozenset(
+    """
+        claim promise pledge vow warning suggestion assertion argument insistence
+        accusation charge complaint boast admission prediction threat description
+        characterization words quip question answer reply response call plea slogan
+        mantra catchphrase assessment observation contention
+    """.split()
+)
+
 # Role nouns that stand for a person ("the minister said").
 PERSON_ROLE_NOUNS: Final = frozenset(
     """

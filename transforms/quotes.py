@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transforms.cues import (
+    CLAIM_NOUNS,
     CUE_NOUNS,
     HONORIFICS_FEMALE,
     HONORIFICS_MALE,
@@ -64,6 +65,8 @@ CLAUSE_OPENERS = frozenset(
 )
 # conjunctions of a clause that sets the time of another: "… after a woman told him “…”"
 TIME_MARKS = frozenset({"when", "after", "before", "until", "while", "once", "whenever"})
+# the owner of a claim: "his promise to …" is a claim of whoever "he" is
+POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 NAMING_VERBS = frozenset({"call", "dub", "term", "label", "describe", "characterize"})
 # verbs of a source passing on what others said ("…, the Bugle reported.")
 REPORT_VERBS = frozenset({"report", "write"})
@@ -201,7 +204,8 @@ class Coreference:
 
     def resolve_pronoun(self, tok_i: int, last_speaker: str | None) -> tuple[str, float] | None:
         """Cluster key and confidence for the pronoun at token tok_i."""
-        kind = SPEAKER_PRONOUNS.get(self.doc[tok_i].lower_)
+        lower = self.doc[tok_i].lower_
+        kind = SPEAKER_PRONOUNS.get(POSSESSIVE_PRONOUNS.get(lower, lower))
         if kind is None or kind == "s":
             return None
         want = {
@@ -466,7 +470,18 @@ class QuoteFinder:
             return self._subject(verb.head, hops + 1)
         if verb.dep_ == "pcomp" and verb.head.head.i != verb.head.i:
             # "X rallied supporters by warning that …": the subject of the verb above "by"
-            return self._subject(verb.head.head, hops + 1)
+            above = verb.head.head
+            subject = self._subject(above, hops + 1)
+            if (
+                subject is not None
+                and above.dep_ == "ccomp"
+                and not self._could_speak(subject)
+                and self._is_cue(above.head)
+            ):
+                # "X told them that the news was bad, before noting …": the parser hung the
+                # "before" phrase in the report; the reporter X does the noting
+                return self._subject(above.head, hops + 2) or subject
+            return subject
         if verb.dep_ == "relcl":
             return verb.head
         if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -551,7 +566,7 @@ class QuoteFinder:
                 s = np_start
             return Speaker(s, e, ent.canonical_name, ent.entity_key, role, "explicit", 0.95)
         lower = head.lower_
-        if head.pos_ == "PRON" or lower in SPEAKER_PRONOUNS:
+        if head.pos_ == "PRON" or lower in SPEAKER_PRONOUNS or lower in POSSESSIVE_PRONOUNS:
             resolved = self.coref.resolve_pronoun(head.i, self.last_speaker)
             if resolved:
                 key, conf = resolved
@@ -598,7 +613,11 @@ class QuoteFinder:
         """The subject of tok when tok is a speech cue outside quotes, else None."""
         if self.in_quote[tok.i] or not self._is_cue(tok):
             return None
-        return self._subject(tok)
+        subject = self._subject(tok)
+        if subject is not None and subject.lower_ == "you":
+            # "… the limit that you can't yell “fire”": a generic "you" reports nothing
+            return None
+        return subject
 
     def cue_above(self, toks: list[Any], paragraph: int) -> tuple[Any, Any] | None:
         """(cue, subject) governing the span: the nearest speech verb above it in the tree,
@@ -620,7 +639,11 @@ class QuoteFinder:
                 if depth > 8 or (best is not None and depth >= best[0]) or not here(node):
                     break
                 found: tuple[Any, Any] | None = None
-                if node.i not in inside:
+                if depth and node.i not in inside:
+                    owner = self._claim_owner(node, path[depth - 1])
+                    if owner is not None and here(owner):
+                        found = (node, owner)
+                if found is None and node.i not in inside:
                     subject = self._cue_subject(node)
                     if subject is None and depth and path[depth - 1].dep_ == "ccomp":
                         # a verb of thought whose complement clause holds the quote:
@@ -646,7 +669,14 @@ class QuoteFinder:
                             )
                         ):
                             subject = self._cue_subject(child)
-                            if subject is not None and here(subject):
+                            if (
+                                subject is not None
+                                and here(subject)
+                                and (node.i not in inside or subject.head.i == child.i)
+                            ):
+                                # (a clause on the quote's own verb speaks only with a subject
+                                # of its own: in "X said Y had “…” there, calling it …" the
+                                # subject of "calling" is Y, inside the report)
                                 found = (child, subject)
                                 break
                 if found is not None:
@@ -655,6 +685,19 @@ class QuoteFinder:
         if best is None:
             return None
         cue, subject = best[1], best[2]
+        first = min(inside)
+        for child in cue.children:
+            # "X said as Y yelled: “…”": the clause that ends in the colon introduces the quote
+            if (
+                child.dep_ == "advcl"
+                and cue.i < child.i < first
+                and child.right_edge.i + 1 < first
+                and self.doc[child.right_edge.i + 1].text == ":"
+                and all(t.is_punct for t in self.doc[child.right_edge.i + 1 : first])
+            ):
+                inner = self._cue_subject(child)
+                if inner is not None and here(inner) and inner.i > cue.i:
+                    return child, inner
         if subject.lower_ in SPEAKER_PRONOUNS:
             # "Kasich says he'd tell him “no more nonsense”": the named speaker of the
             # outer cue is the source, the pronoun only repeats it
@@ -662,6 +705,32 @@ class QuoteFinder:
             if outer is not None:
                 return outer
         return cue, subject
+
+    def _claim_owner(self, noun: Any, below: Any) -> Any | None:
+        """Whose claim a quote completes: "his promise to be “neutral”", "Roe's warning that
+        “…”" (the owner of the claim noun, when the quote is its complement)."""
+        if (
+            noun.pos_ != "NOUN"
+            or noun.lemma_.lower() not in CLAIM_NOUNS
+            or below.dep_ not in ("acl", "ccomp", "appos")
+            or below.i < noun.i
+        ):
+            return None
+        for child in noun.children:
+            if child.dep_ != "poss" or self.in_quote[child.i]:
+                continue
+            if child.lower_ in POSSESSIVE_PRONOUNS:
+                # "Roe defended his remarks calling it “…”": the named subject of the clause
+                # the claim is in, when the pronoun can stand for it
+                verb = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+                if verb is not None:
+                    subject = self._subject(verb)
+                    if subject is not None and self._agrees(subject, child, ("PERSON",)):
+                        return subject
+                return child
+            if self._could_speak(child):
+                return child
+        return None
 
     def outer_source(
         self, cue: Any, subject: Any, span: MarkSpan, paragraph: int | None = None
@@ -725,6 +794,10 @@ class QuoteFinder:
                     outer_subject = self._cue_subject(child)
                     if outer_subject is not None and usable(outer_subject):
                         outer = (child, outer_subject)
+                if child.dep_ in ("parataxis", "conj") and child.idx > span.end:
+                    reporter = self._inverted_reporter(child)
+                    if reporter is not None and usable(reporter):
+                        outer = (child, reporter)
                         break
             if outer is not None:
                 return outer
@@ -734,10 +807,17 @@ class QuoteFinder:
                 break
             if not usable(parent):
                 break
+            reporter = self._inverted_reporter(parent) if link == "ccomp" else None
+            if reporter is not None and usable(reporter):
+                # "“…,” said X, reports the Daily Planet.": the paper tells X's words
+                cue, subject, node = parent, reporter, parent
+                continue
             if node.i == cue.i and min(cue.idx, subject.idx) >= span.end:
                 break  # "X said it was “…,” Y reported": Y's report is the outer one
-            if node.i == cue.i and self._concessive(node):
-                break  # "X said that …, though he said “…”": a report of its own
+            if self._concessive(node):
+                # "X said that …, though he said “…”", "…, X said, although Y laughed and
+                # admitted “…”": a report inside a concessive clause stands on its own
+                break
             if link == "advcl" and any(
                 c.lower_ in TIME_MARKS and c.dep_ in ("mark", "advmod") and c.i < node.i
                 for c in node.children
@@ -813,6 +893,27 @@ class QuoteFinder:
         if m.label not in ("ORG", "PERSON"):
             return None
         return cues[0], self.doc[m.start : m.end].root
+
+    def _inverted_reporter(self, verb: Any) -> Any | None:
+        """The source named after a reporting verb that closes the sentence, which the parser
+        takes for an object: "…, reports the Daily Planet." / "…, reported Jane Roe."."""
+        doc = self.doc
+        if (
+            self.in_quote[verb.i]
+            or verb.i == 0
+            or doc[verb.i - 1].text != ","
+            or not self._is_cue(verb)
+            or any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        ):
+            return None
+        after = [c for c in verb.children if c.i > verb.i and not c.is_punct]
+        if len(after) != 1 or after[0].dep_ not in ("dobj", "npadvmod", "attr"):
+            return None
+        m = self.entity_at.get(after[0].i)
+        end = after[0].right_edge.i + 1
+        if m is None or m.label not in ("PERSON", "ORG") or end >= len(doc):
+            return None
+        return after[0] if doc[end].text in (".", "!", "?") else None
 
     def _naming_relative_owner(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
         """ "X railed against what he calls “…”", "X visited the site, which she called “…”":
@@ -961,6 +1062,7 @@ class QuoteFinder:
         _, hi = self.paras[span.paragraph]
         ended = self.text[span.start : span.end].rstrip()[-1:] in (".", "!", "?")
         window: list[Any] = []
+        joined: tuple[Any, Any] | None = None
         for tok in self._tokens_in(min(self._after_close(span), hi), hi):
             if self.in_quote[tok.i] or (window and tok.is_sent_start and window[-1].text in ".!?"):
                 break
@@ -973,10 +1075,27 @@ class QuoteFinder:
                     or self._name_after_quote(window[:-1])
                     or self._nearby_name(window[:-1], tok)
                 )
-                if subject is not None:
-                    return tok, subject
+                if subject is None:
+                    continue
+                words = [t for t in window[:-1] if not t.is_punct]
+                if (
+                    words
+                    and _joins_a_new_clause(words[:1])
+                    and any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+                ):
+                    # "X told them that “…,” and he vowed …": a clause with a subject of its
+                    # own comes second to a cue before the quote ("X called it “…” but
+                    # described …" shares X and still reports)
+                    joined = (tok, subject)
+                    break
+                return tok, subject
             if len(window) >= (20 if self._name_after_quote(window) is not None else 12):
                 break
+        return self._cue_before(span) or joined
+
+    def _cue_before(self, span: MarkSpan) -> tuple[Any, Any] | None:
+        """(cue, subject) of a cue clause right before the quote: "X said: “", "said X, “",
+        "X told them that “"."""
         tail = self._tokens_in(self._previous_quote_end(span), span.open_at)
         tail = [t for t in tail if not t.is_space]
         for n in range(len(tail) - 1, 0, -1):
@@ -986,7 +1105,11 @@ class QuoteFinder:
         if not tail:
             return None
         last = tail[-1]
-        if last.text in (":", ",", "\u2014", "\u2013", "-") or self._is_cue(last):
+        if (
+            last.text in (":", ",", "\u2014", "\u2013", "-")
+            or self._is_cue(last)
+            or (last.lower_ == "that" and last.dep_ == "mark")
+        ):
             for n, tok in enumerate(reversed(tail)):
                 if not self.in_quote[tok.i] and self._is_cue(tok):
                     subject = self._subject(tok) or self._nearby_name(
@@ -1276,6 +1399,12 @@ class QuoteFinder:
                     and self._agrees(above[1], found[1], ("PERSON",))
                 ):
                     found = above
+            if found is not None:
+                # "Where he used to boast that “…,” now he says …": the quote's own report in an
+                # adverbial clause of the cue after it is a report of its own
+                above = self.cue_above(toks, span.paragraph)
+                if above is not None and self._in_adverbial_clause_of(above[0], found[0]):
+                    found = above
             found = found or self.cue_above(toks, span.paragraph)
         if found is not None and self._describes_subject(found, toks):
             found = None
@@ -1317,6 +1446,19 @@ class QuoteFinder:
             cue, subject = self.outer_source(*found, span)
             speaker = self.speaker_from(subject)
         title_like = self._title_like(span, words)
+        if (
+            speaker is None
+            and found is None
+            and quote_type == "partial"
+            and not title_like
+            and same_paragraph
+            and previous is not None
+            and previous.speaker_start is not None
+        ):
+            subject = self._clause_subject(toks, span.paragraph)
+            if subject is not None:
+                speaker = self.speaker_from(subject)
+                speaker.confidence = min(speaker.confidence, 0.6)
         if speaker is None and (title_like or (quote_type == "partial" and len(words) <= 4)):
             return None  # a name, a title or a scare quote, not a statement
         if speaker is None and previous is not None and previous_span is not None:
@@ -1400,6 +1542,38 @@ class QuoteFinder:
             cue_end=cue.idx + len(cue.text) if cue is not None else None,
             group_start=group,
         )
+
+    def _clause_subject(self, toks: list[Any], paragraph: int) -> Any | None:
+        """The person whose clause a quoted fragment sits in, with no speech verb:
+        "She rails against its “cheating”" (a named person or he/she as the subject)."""
+        lo, hi = self.paras[paragraph]
+        inside = {t.i for t in toks}
+        root = next((t for t in toks if t.head.i not in inside and not t.is_punct), None)
+        if root is None:
+            return None
+        for node in root.ancestors:
+            if not lo <= node.idx < hi or self.in_quote[node.i]:
+                return None
+            if node.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                continue
+            m = self.entity_at.get(subject.i)
+            if (m is not None and m.label == "PERSON") or subject.lower_ in ("he", "she"):
+                return subject
+            return None
+        return None
+
+    @staticmethod
+    def _in_adverbial_clause_of(inner: Any, outer: Any) -> bool:
+        """inner is a verb inside an adverbial clause that hangs on outer."""
+        node = inner
+        while node.head.i != node.i and node.i != outer.i:
+            if node.dep_ == "advcl" and node.head.i == outer.i:
+                return bool(node.i < outer.i)
+            node = node.head
+        return False
 
     def _describes_subject(self, found: tuple[Any, Any], toks: list[Any]) -> bool:
         """The quote lies inside the subject's own phrase, away from the cue: "X, author of

@@ -764,3 +764,198 @@ def test_a_subject_across_a_paragraph_break_gives_way_to_the_name_before_the_ver
     )
     finder = QuoteFinder(doc, resolve_entities(doc))
     assert finder._subject(doc[6]).text == "Hale"
+
+
+def test_a_cue_before_that_outranks_a_new_clause_after_the_quote(nlp):
+    # a parse as the parser gives it when it takes the cue for a modifier of its object:
+    # "X told voters that “…,” and he vowed …" is X's report, not the later clause's
+    from spacy.tokens import Doc
+
+    from transforms.nlp import EntityComponent, QuoteComponent
+
+    words = "Ending the day , Hale told voters that “ taxes will fall , ” and he vowed to win ."
+    words = words.split()
+    spaces = [True, True, False, True, True, True, True, True, False, True, True, False, False]
+    spaces += [True, True, True, True, True, False, False]
+    heads = [0, 2, 0, 0, 5, 6, 0, 11, 11, 11, 11, 0, 0, 0, 0, 16, 0, 18, 16, 0]
+    deps = "ROOT det dobj punct nsubj amod dobj mark punct nsubj aux ccomp punct punct cc"
+    deps += " nsubj conj aux xcomp punct"
+    pos = "VERB DET NOUN PUNCT PROPN VERB NOUN SCONJ PUNCT NOUN AUX VERB PUNCT PUNCT CCONJ"
+    pos += " PRON VERB PART VERB PUNCT"
+    tags = "VBG DT NN , NNP VBN NNS IN `` NNS MD VB , '' CC PRP VBD TO VB .".split()
+    lemmas = "end the day , Hale tell voter that “ tax will fall , ” and he vow to win .".split()
+    ents = ["O"] * 4 + ["B-PERSON"] + ["O"] * 15
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps.split(),
+        pos=pos.split(),
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    doc = QuoteComponent()(EntityComponent()(doc))
+    text = doc.text
+    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Hale"]
+
+
+def test_the_owner_of_a_claim_speaks_the_quote_that_completes_it(nlp):
+    text = (
+        "Critics have attacked the budget, including her promise to be “fair to every town”"
+        " in the talks. The council rejected the mayor's claim that the bridge was"
+        " “perfectly safe” last year."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["her", "the mayor"]
+
+
+def test_a_source_named_after_a_closing_reporting_verb_tells_the_quote(nlp):
+    # "“…,” said X, reports Y." as the parser gives it: Y taken for a modifier of the verb
+    from spacy.tokens import Doc
+
+    from transforms.nlp import EntityComponent, QuoteComponent
+
+    words = "“ Taxes will rise , ” said Hale , reports Reuters .".split()
+    spaces = [False, True, True, False, False, True, True, False, True, True, False, False]
+    heads = [3, 3, 3, 6, 6, 6, 9, 6, 9, 9, 9, 9]
+    deps = "punct nsubj aux ccomp punct punct ccomp nsubj punct ROOT npadvmod punct".split()
+    pos = "PUNCT NOUN AUX VERB PUNCT PUNCT VERB PROPN PUNCT VERB PROPN PUNCT".split()
+    tags = "`` NNS MD VB , '' VBD NNP , VBZ NNP .".split()
+    lemmas = "“ tax will rise , ” say Hale , report Reuters .".split()
+    ents = ["O"] * 7 + ["B-PERSON", "O", "O", "B-ORG", "O"]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    doc = QuoteComponent()(EntityComponent()(doc))
+    text = doc.text
+    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Reuters"]
+
+
+def test_an_as_reported_clause_names_the_source_of_the_quote_paragraph(nlp):
+    text = (
+        "As the Daily Planet reported on Monday, the council was refusing to describe the flood"
+        " as a crisis:\n\n“The damage is limited and the roads are open again. Nobody has been"
+        " hurt.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["the Daily Planet"]
+
+
+def test_a_report_in_an_adverbial_clause_keeps_its_own_speaker(nlp):
+    text = (
+        "Where Anna Berg used to boast that the town had “the best roads in the county,” on"
+        " Monday the mayor said they were falling apart."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg"]
+
+
+def test_a_fragment_without_a_cue_after_a_quote_goes_to_its_clause_subject(nlp):
+    text = (
+        "Tom Hale said the plan was “a total mess.” Later he sat with the mayor, a “true friend,”"
+        " at dinner."
+    )
+    _, _, quotes = run(nlp, text)
+    assert direct_speakers(text, quotes)[1] == ("true friend,", "he", "Tom Hale")
+
+
+def test_the_clause_that_ends_in_the_colon_introduces_the_quote(nlp):
+    # "X said as Y yelled: “…”" as the parser gives it, with the quote hung on "said"
+    from spacy.tokens import Doc
+
+    from transforms.nlp import EntityComponent, QuoteComponent
+
+    words = "Hale said as the crowd yelled : “ Go home ! ”".split()
+    spaces = [True, True, True, True, True, False, True, False, True, False, False, False]
+    heads = [1, 1, 5, 4, 5, 1, 1, 1, 1, 8, 1, 1]
+    deps = "nsubj ROOT mark det nsubj advcl punct punct ccomp advmod punct punct".split()
+    pos = "PROPN VERB SCONJ DET NOUN VERB PUNCT PUNCT VERB ADV PUNCT PUNCT".split()
+    tags = "NNP VBD IN DT NN VBD : `` VB RB . ''".split()
+    lemmas = "Hale say as the crowd yell : “ go home ! ”".split()
+    ents = ["B-PERSON"] + ["O"] * 11
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    doc = QuoteComponent()(EntityComponent()(doc))
+    text = doc.text
+    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["the crowd"]
+
+
+def test_a_clause_on_the_quoted_verb_without_its_own_subject_is_no_report(nlp):
+    text = (
+        "The council released a statement saying that Tom Hale had “broken every promise he"
+        " made” during the meeting, calling it a disgrace. Anna Berg said any candidate who"
+        " wants the job “owes it to the voters” to answer questions."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["The council", "Anna Berg"]
+
+
+def test_a_before_phrase_hung_in_the_report_belongs_to_the_reporter(nlp):
+    # "X told them that the report was “…,” before noting that …" as the parser gives it,
+    # with "before noting" on the reported clause
+    from spacy.tokens import Doc
+
+    from transforms.nlp import EntityComponent, QuoteComponent
+
+    words = "Berg told them that the report was “ bad , ” before noting that Hale is “ kind . ”"
+    words = words.split()
+    spaces = [True] * 7 + [False, False, False, True] + [True] * 5 + [False, False, False, False]
+    heads = [1, 1, 1, 6, 5, 6, 1, 6, 6, 6, 6, 6, 11, 15, 15, 12, 15, 15, 15, 1]
+    deps = "nsubj ROOT dobj mark det nsubj ccomp punct acomp punct punct prep pcomp mark"
+    deps += " nsubj ccomp punct acomp punct punct"
+    pos = "PROPN VERB PRON SCONJ DET NOUN AUX PUNCT ADJ PUNCT PUNCT ADP VERB SCONJ PROPN AUX"
+    pos += " PUNCT ADJ PUNCT PUNCT"
+    tags = "NNP VBD PRP IN DT NN VBD `` JJ , '' IN VBG IN NNP VBZ `` JJ . ''".split()
+    lemmas = "Berg tell they that the report be “ bad , ” before note that Hale be “ kind . ”"
+    ents = ["B-PERSON"] + ["O"] * 13 + ["B-PERSON"] + ["O"] * 5
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps.split(),
+        pos=pos.split(),
+        tags=tags,
+        lemmas=lemmas.split(),
+        ents=ents,
+    )
+    doc = QuoteComponent()(EntityComponent()(doc))
+    text = doc.text
+    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Berg", "Berg"]
+
+
+def test_a_report_inside_a_concessive_clause_is_not_the_outer_report(nlp):
+    text = (
+        "Over the years, Anna Berg said, the roads have improved, although at the mention of"
+        " taxes the mayor laughed and admitted “they are far too high.”"
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["the mayor"]
+
+
+def test_a_generic_you_is_no_speaker(nlp):
+    text = (
+        "Anna Berg notes that free speech has the limit that you can't shout “fire” in a"
+        " crowded hall."
+    )
+    _, _, quotes = run(nlp, text)
+    assert [s for _, s, _ in direct_speakers(text, quotes)] == ["Anna Berg"]
