@@ -14,6 +14,27 @@ def run(nlp, text):
     return doc, mentions_of(doc), quotes_of(doc)
 
 
+def hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents):
+    """A Doc with a parse given by hand (the model parses our short sentences too well to
+    show the parser error a rule is for), run through our two components."""
+    from spacy.tokens import Doc
+
+    from transforms.nlp import EntityComponent, QuoteComponent
+
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    return QuoteComponent()(EntityComponent()(doc))
+
+
 def speakers(text, quotes, kinds=("direct", "partial")):
     return [
         (text[q.start : q.end], q.quote_type, q.speaker_name, q.attribution)
@@ -558,9 +579,6 @@ def test_a_parenthetical_report_before_the_subject_is_the_source(nlp):
 
 def test_of_two_subjects_on_one_verb_the_nearest_speaks(nlp):
     # a parse as the parser gives it for a place name set off before the subject
-    from spacy.tokens import Doc
-
-    from transforms.nlp import EntityComponent, QuoteComponent
 
     words = "In Leeds , England , Ortiz attacked the plan , calling it “ a farce . ”".split()
     spaces = [True, False, True, False, True, True, True, True, False, True, True, True]
@@ -573,18 +591,7 @@ def test_of_two_subjects_on_one_verb_the_nearest_speaks(nlp):
     tags = "IN NNP , NNP , NNP VBD DT NN , VBG PRP `` DT NN . ''".split()
     lemmas = "in Leeds , England , Ortiz attack the plan , call it “ a farce . ”".split()
     ents = ["O", "B-GPE", "O", "B-GPE", "O", "B-PERSON"] + ["O"] * 11
-    doc = Doc(
-        nlp.vocab,
-        words=words,
-        spaces=spaces,
-        heads=heads,
-        deps=deps.split(),
-        pos=pos.split(),
-        tags=tags,
-        lemmas=lemmas,
-        ents=ents,
-    )
-    doc = QuoteComponent()(EntityComponent()(doc))
+    doc = hand_parsed(nlp, words, spaces, heads, deps.split(), pos.split(), tags, lemmas, ents)
     text = doc.text
     assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Ortiz"]
 
@@ -769,9 +776,6 @@ def test_a_subject_across_a_paragraph_break_gives_way_to_the_name_before_the_ver
 def test_a_cue_before_that_outranks_a_new_clause_after_the_quote(nlp):
     # a parse as the parser gives it when it takes the cue for a modifier of its object:
     # "X told voters that “…,” and he vowed …" is X's report, not the later clause's
-    from spacy.tokens import Doc
-
-    from transforms.nlp import EntityComponent, QuoteComponent
 
     words = "Ending the day , Hale told voters that “ taxes will fall , ” and he vowed to win ."
     words = words.split()
@@ -785,18 +789,7 @@ def test_a_cue_before_that_outranks_a_new_clause_after_the_quote(nlp):
     tags = "VBG DT NN , NNP VBN NNS IN `` NNS MD VB , '' CC PRP VBD TO VB .".split()
     lemmas = "end the day , Hale tell voter that “ tax will fall , ” and he vow to win .".split()
     ents = ["O"] * 4 + ["B-PERSON"] + ["O"] * 15
-    doc = Doc(
-        nlp.vocab,
-        words=words,
-        spaces=spaces,
-        heads=heads,
-        deps=deps.split(),
-        pos=pos.split(),
-        tags=tags,
-        lemmas=lemmas,
-        ents=ents,
-    )
-    doc = QuoteComponent()(EntityComponent()(doc))
+    doc = hand_parsed(nlp, words, spaces, heads, deps.split(), pos.split(), tags, lemmas, ents)
     text = doc.text
     assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Hale"]
 
@@ -813,9 +806,6 @@ def test_the_owner_of_a_claim_speaks_the_quote_that_completes_it(nlp):
 
 def test_a_source_named_after_a_closing_reporting_verb_tells_the_quote(nlp):
     # "“…,” said X, reports Y." as the parser gives it: Y taken for a modifier of the verb
-    from spacy.tokens import Doc
-
-    from transforms.nlp import EntityComponent, QuoteComponent
 
     words = "“ Taxes will rise , ” said Hale , reports Reuters .".split()
     spaces = [False, True, True, False, False, True, True, False, True, True, False, False]
@@ -825,18 +815,7 @@ def test_a_source_named_after_a_closing_reporting_verb_tells_the_quote(nlp):
     tags = "`` NNS MD VB , '' VBD NNP , VBZ NNP .".split()
     lemmas = "“ tax will rise , ” say Hale , report Reuters .".split()
     ents = ["O"] * 7 + ["B-PERSON", "O", "O", "B-ORG", "O"]
-    doc = Doc(
-        nlp.vocab,
-        words=words,
-        spaces=spaces,
-        heads=heads,
-        deps=deps,
-        pos=pos,
-        tags=tags,
-        lemmas=lemmas,
-        ents=ents,
-    )
-    doc = QuoteComponent()(EntityComponent()(doc))
+    doc = hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents)
     text = doc.text
     assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Reuters"]
 
@@ -871,9 +850,6 @@ def test_a_fragment_without_a_cue_after_a_quote_goes_to_its_clause_subject(nlp):
 
 def test_the_clause_that_ends_in_the_colon_introduces_the_quote(nlp):
     # "X said as Y yelled: “…”" as the parser gives it, with the quote hung on "said"
-    from spacy.tokens import Doc
-
-    from transforms.nlp import EntityComponent, QuoteComponent
 
     words = "Hale said as the crowd yelled : “ Go home ! ”".split()
     spaces = [True, True, True, True, True, False, True, False, True, False, False, False]
@@ -883,18 +859,7 @@ def test_the_clause_that_ends_in_the_colon_introduces_the_quote(nlp):
     tags = "NNP VBD IN DT NN VBD : `` VB RB . ''".split()
     lemmas = "Hale say as the crowd yell : “ go home ! ”".split()
     ents = ["B-PERSON"] + ["O"] * 11
-    doc = Doc(
-        nlp.vocab,
-        words=words,
-        spaces=spaces,
-        heads=heads,
-        deps=deps,
-        pos=pos,
-        tags=tags,
-        lemmas=lemmas,
-        ents=ents,
-    )
-    doc = QuoteComponent()(EntityComponent()(doc))
+    doc = hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents)
     text = doc.text
     assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["the crowd"]
 
@@ -912,9 +877,6 @@ def test_a_clause_on_the_quoted_verb_without_its_own_subject_is_no_report(nlp):
 def test_a_before_phrase_hung_in_the_report_belongs_to_the_reporter(nlp):
     # "X told them that the report was “…,” before noting that …" as the parser gives it,
     # with "before noting" on the reported clause
-    from spacy.tokens import Doc
-
-    from transforms.nlp import EntityComponent, QuoteComponent
 
     words = "Berg told them that the report was “ bad , ” before noting that Hale is “ kind . ”"
     words = words.split()
@@ -927,18 +889,9 @@ def test_a_before_phrase_hung_in_the_report_belongs_to_the_reporter(nlp):
     tags = "NNP VBD PRP IN DT NN VBD `` JJ , '' IN VBG IN NNP VBZ `` JJ . ''".split()
     lemmas = "Berg tell they that the report be “ bad , ” before note that Hale be “ kind . ”"
     ents = ["B-PERSON"] + ["O"] * 13 + ["B-PERSON"] + ["O"] * 5
-    doc = Doc(
-        nlp.vocab,
-        words=words,
-        spaces=spaces,
-        heads=heads,
-        deps=deps.split(),
-        pos=pos.split(),
-        tags=tags,
-        lemmas=lemmas.split(),
-        ents=ents,
+    doc = hand_parsed(
+        nlp, words, spaces, heads, deps.split(), pos.split(), tags, lemmas.split(), ents
     )
-    doc = QuoteComponent()(EntityComponent()(doc))
     text = doc.text
     assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Berg", "Berg"]
 
