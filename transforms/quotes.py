@@ -1384,28 +1384,26 @@ class QuoteFinder:
         cue: Any | None = None
         group: int | None = None
 
+        above = self.cue_above(toks, span.paragraph)
         if self.text[span.start : span.end].rstrip()[-1:] in (".", "!", "?"):
             # a quote that ends its sentence belongs to the cue that governs it before any
             # cue after it: "X called it “a disaster.” Y wrote …" opens Y's own sentence
-            found = self.cue_above(toks, span.paragraph) or self.cue_right_after(span)
+            found = above or self.cue_right_after(span)
         else:
             found = self.cue_right_after(span)
-            if found is not None and found[1].lower_ in SPEAKER_PRONOUNS:
-                # "X said “…,” she said": the named report before the quote governs it
-                above = self.cue_above(toks, span.paragraph)
+            if found is not None and above is not None:
                 if (
-                    above is not None
+                    found[1].lower_ in SPEAKER_PRONOUNS
                     and above[0].i < toks[0].i
                     and self._agrees(above[1], found[1], ("PERSON",))
                 ):
+                    # "X said “…,” she said": the named report before the quote governs it
                     found = above
-            if found is not None:
-                # "Where he used to boast that “…,” now he says …": the quote's own report in an
-                # adverbial clause of the cue after it is a report of its own
-                above = self.cue_above(toks, span.paragraph)
-                if above is not None and self._in_adverbial_clause_of(above[0], found[0]):
+                elif self._in_adverbial_clause_of(above[0], found[0]):
+                    # "Where he used to boast that “…,” now he says …": the quote's own
+                    # report in an adverbial clause of the cue after it is a report of its own
                     found = above
-            found = found or self.cue_above(toks, span.paragraph)
+            found = found or above
         if found is not None and self._describes_subject(found, toks):
             found = None
         if (
