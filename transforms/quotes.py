@@ -794,10 +794,6 @@ class QuoteFinder:
                     outer_subject = self._cue_subject(child)
                     if outer_subject is not None and usable(outer_subject):
                         outer = (child, outer_subject)
-                if child.dep_ in ("parataxis", "conj") and child.idx > span.end:
-                    reporter = self._inverted_reporter(child)
-                    if reporter is not None and usable(reporter):
-                        outer = (child, reporter)
                         break
             if outer is not None:
                 return outer
