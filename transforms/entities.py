@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from transforms.cues import TITLE_WORDS
 from transforms.ids import entity_key
+from transforms.places import COUNTRIES
 
 NAME_LABELS = frozenset(
     {
@@ -34,6 +35,9 @@ RELABEL_TO_PERSON = frozenset(
     {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "EVENT"}
 )
 _POSSESSIVE = ("'s", "\u2019s", "'", "\u2019")
+# names whose every word is capitalised (titles of works may end in a lower-case word)
+_PROPER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+_LEGAL_FORMS = frozenset({"plc", "ltd", "inc", "co", "corp", "llc", "llp", "spa", "sa", "ag", "nv"})
 _EDGE_PUNCT = set(".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019-\u2014\u2013")
 
 
@@ -60,6 +64,16 @@ def _trim(doc: Any, start: int, end: int, label: str) -> tuple[int, int]:
         end -= 1
     while end - start > 1 and doc[start].text in _EDGE_PUNCT:
         start += 1
+    # a name ends at its last capitalised word: "Nordpress news agency", "Valdora province"
+    # (a lower-case legal form such as "plc" stays)
+    while (
+        end - start > 1
+        and label in _PROPER_LABELS
+        and doc[end - 1].is_alpha
+        and doc[end - 1].is_lower
+        and doc[end - 1].lower_.rstrip(".") not in _LEGAL_FORMS
+    ):
+        end -= 1
     if end - start > 1 and doc[start].lower_ == "the":
         start += 1
     if label == "PERSON":
@@ -79,21 +93,44 @@ def _acronym(words: tuple[str, ...]) -> str:
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
 
+_DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+_BRACKETS = frozenset("()[]")
+
+
+def _breaks_a_name(doc: Any, i: int) -> bool:
+    """Token i separates two names: a comma, a line break, a bracket, a dash set off by
+    spaces ("Romania - Ion Popa"; "Marie-Claire" has no spaces), or a number between
+    two capitalised words (a score line, "Ardley 2 Bexham 0")."""
+    tok = doc[i]
+    if tok.text in (",", ";", "|") or tok.text in _BRACKETS or "\n" in tok.text:
+        return True
+    if tok.text in _DASHES:
+        return bool(tok.whitespace_) and i > 0 and bool(doc[i - 1].whitespace_)
+    if tok.like_num and 0 < i < len(doc) - 1:
+        before: str = doc[i - 1].text
+        after: str = doc[i + 1].text
+        return before[:1].isupper() and after[:1].isupper()
+    return False
+
+
 def _split(doc: Any, start: int, end: int, label: str) -> list[tuple[int, int]]:
-    """Parts of a name span: split at commas ("Grace Road, Leicestershire"), without
-    trailing numbers ("Somerset 83")."""
+    """Parts of a name span: split where one name ends and another begins ("Kelsey Road,
+    Ardley"; a line break; "Ion Popa (Moldova)"), without trailing
+    numbers ("Bexham 83") or blanks."""
     if label not in NAME_LABELS:
         return [(start, end)]
     parts, lo = [], start
     for i in range(start, end):
-        if doc[i].text in (",", ";", "|"):
+        if _breaks_a_name(doc, i):
             parts.append((lo, i))
             lo = i + 1
     parts.append((lo, end))
     out = []
     for s, e in parts:
-        while e > s and (doc[e - 1].like_num or doc[e - 1].is_digit):
+        while e > s and (doc[e - 1].like_num or doc[e - 1].is_digit or doc[e - 1].is_space):
             e -= 1
+        while e > s and doc[s].is_space:
+            s += 1
         if e > s:
             out.append((s, e))
     return out
@@ -105,6 +142,77 @@ CALENDAR_WORDS: Final = frozenset(
         december monday tuesday wednesday thursday friday saturday sunday
     """.split()
 )
+
+
+# a side's result: "Ardley beat Bexham", "lost to Corwick", "drew with Dunmere"
+MATCH_VERBS: Final = frozenset(
+    """
+        beat defeat edge thrash rout crush trounce overcome outclass outplay upset down
+        draw tie lose hammer whip blank overpower eliminate oust sweep
+    """.split()
+)
+_MATCH_PREPS: Final = {"to": {"lose"}, "with": {"draw", "tie"}, "over": {"win", "victory"}}
+_VERSUS: Final = frozenset({"v", "v.", "vs", "vs.", "versus"})
+_TEAM_LABELS: Final = frozenset({"GPE", "LOC", "ORG", "NORP", "FAC"})
+
+
+def _is_score(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and all(ch.isdigit() or ch in ".,-/" for ch in text)
+
+
+def _team_keys(
+    doc: Any, folded: list[str], spans: list[tuple[int, int, str]]
+) -> set[tuple[str, ...]]:
+    """Names the article uses for sides in a match: a result line ("Ardley 4 Bexham 2"), a
+    table row (a name and three or more figures), a fixture ("v Corwick"), or the
+    subject or object of a match verb. Countries are left out: a national side stays a
+    place, as news annotation has it."""
+    teams: set[tuple[str, ...]] = set()
+    line: list[tuple[str, int, int]] = []  # ("N", start, end) name, ("#", i, i) figure
+
+    def close_line() -> None:
+        kinds = "".join(k for k, _, _ in line)
+        names = [(s, e) for k, s, e in line if k == "N"]
+        if kinds.startswith("N#N#"):
+            teams.update(tuple(folded[s:e]) for s, e in names[:2])
+        elif kinds.startswith("N###") and set(kinds[1:]) <= {"#", "-"}:
+            teams.add(tuple(folded[names[0][0] : names[0][1]]))
+        line.clear()
+
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if "\n" in tok.text:
+            close_line()
+        elif tok.is_space:
+            pass
+        elif tok.text[:1].isupper() and tok.is_alpha:
+            j = i
+            while j + 1 < len(doc) and doc[j + 1].text[:1].isupper() and doc[j + 1].is_alpha:
+                j += 1
+            line.append(("N", i, j + 1))
+            if i > 0 and doc[i - 1].lower_ in _VERSUS:
+                teams.add(tuple(folded[i : j + 1]))
+            i = j
+        elif _is_score(tok.text):
+            line.append(("#", i, i))
+        elif tok.text in _DASHES:
+            line.append(("-", i, i))
+        else:
+            line.append(("o", i, i))
+        i += 1
+    close_line()
+
+    for s, e, label in spans:
+        if label not in _TEAM_LABELS:
+            continue
+        root = doc[s:e].root
+        head = root.head
+        played = root.dep_ in ("nsubj", "dobj") and head.lemma_ in MATCH_VERBS
+        opposed = root.dep_ == "pobj" and head.head.lemma_ in _MATCH_PREPS.get(head.lower_, ())
+        if played or opposed:
+            teams.add(tuple(folded[s:e]))
+    return {key for key in teams if join_name(key) not in COUNTRIES}
 
 
 def resolve_entities(doc: Any) -> list[EntityMention]:
@@ -151,6 +259,8 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         )
     ]
 
+    alone_as_person = {folded[s] for s, e, label in spans if e - s == 1 and label == "PERSON"}
+
     def person_name(words: tuple[str, ...]) -> tuple[str, ...] | None:
         if len(words) >= 2:
             known = full_names.get(words[-1].lower())
@@ -159,7 +269,13 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             return None
         if not words:
             return None
-        return full_names.get(words[0].lower())
+        word = words[0].lower()
+        # a surname, or a family name written first ("Lin" after "Lin Qiaoyu") when the
+        # model also tags it alone as a person somewhere ("Vantoni" after "Vantoni SpA"
+        # tagged PERSON once is a company)
+        if word in full_names:
+            return full_names[word]
+        return given_names.get(word) if word in alone_as_person else None
 
     # a name known as a person is a person everywhere in the article
     spans = [
@@ -170,6 +286,19 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             if label in RELABEL_TO_PERSON and e - s <= 3 and person_name(_words(doc, s, e))
             else label,
         )
+        for s, e, label in spans
+    ]
+
+    # a side in a match is an organisation everywhere in the article ("Ardley", "Port
+    # Bexham"), unless it is a person known by a full name
+    people = {tuple(w.casefold() for w in name) for name in full_names.values()}
+    teams = {
+        key
+        for key in _team_keys(doc, folded, spans)
+        if key not in people and not (len(key) == 1 and key[0] in full_names)
+    }
+    spans = [
+        (s, e, "ORG" if label in NAME_LABELS and _key(doc, s, e) in teams else label)
         for s, e, label in spans
     ]
 
@@ -185,6 +314,8 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             known[_key(doc, s, e)][label] += 1
     for surname in full_names:
         known[(surname,)]["PERSON"] += 1
+    for team in teams:
+        known[team]["ORG"] += 1
     added: list[tuple[int, int, str]] = []
     i = 0
     while i < len(doc):

@@ -130,7 +130,14 @@ class MentionRow:
     text: str = col(
         pa.string(), "Mention text, equal to articles.text[start_char:end_char].", "Macron", False
     )
-    label: str = col(pa.string(), "spaCy entity label (PERSON, ORG, GPE, ...).", "PERSON", False)
+    label: str = col(
+        pa.string(),
+        "spaCy entity label (PERSON, ORG, GPE, ...), one per name across the article: a"
+        " person named in full stays PERSON, a side in a match (a club named after its"
+        " town) is ORG, a country stays GPE.",
+        "PERSON",
+        False,
+    )
     start_char: int = col(pa.int32(), "Start offset in articles.text.", "", False)
     end_char: int = col(pa.int32(), "End offset (exclusive) in articles.text.", "", False)
     sentence_index: int = col(pa.int32(), "0-based sentence number in the article.", "3", False)
