@@ -215,6 +215,37 @@ def _team_keys(
     return {key for key in teams if join_name(key) not in COUNTRIES}
 
 
+def _caps_word(text: str) -> bool:
+    core = text.rstrip(".")
+    return core.isalpha() and core.isupper()
+
+
+def _datelines(texts: list[str]) -> list[tuple[int, int]]:
+    """The place of a wire dateline at the start of a line (tokens `texts`): words in
+    capitals followed by a date ("OSLO 2024-05-03", "OSLO, May 3") or an agency in
+    brackets ("LIMA (Acme News)"). The model misses most names in capitals."""
+    out = []
+    n = len(texts)
+    for i in range(n):
+        if i > 0 and "\n" not in texts[i - 1]:
+            continue
+        j = i
+        while j < n and j - i < 4 and _caps_word(texts[j]):
+            j += 1
+        if j == i or j >= n or any(texts[k].casefold() in CALENDAR_WORDS for k in range(i, j)):
+            continue
+        nxt = texts[j]
+        dated = any(ch.isdigit() for ch in nxt) and len(nxt) >= 4
+        agency = nxt == "(" and ")" in texts[j + 2 : j + 5]
+        month = nxt == "," and j + 1 < n and texts[j + 1].casefold().rstrip(".")[:3] in _MONTHS
+        if dated or agency or month:
+            out.append((i, j))
+    return out
+
+
+_MONTHS: Final = frozenset(m[:3] for m in CALENDAR_WORDS)
+
+
 def resolve_entities(doc: Any) -> list[EntityMention]:
     """Article-consistent entity mentions of a parsed Doc, with canonical names and keys."""
     # token attributes read once: a Doc lookup per access is the slow part on long articles
@@ -242,7 +273,12 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
     given_names: dict[str, tuple[str, ...]] = {}
     for s, e, label in spans:
         words = _words(doc, s, e)
-        if label == "PERSON" and len(words) >= 2 and words[-1][:1].isupper():
+        if (
+            label == "PERSON"
+            and len(words) >= 2
+            and words[-1][:1].isupper()
+            and join_name(tuple(folded[s:e])) not in COUNTRIES  # a country tagged PERSON
+        ):
             full_names.setdefault(words[-1].lower(), words)
             given_names.setdefault(words[0].lower(), words)
 
@@ -289,6 +325,34 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         for s, e, label in spans
     ]
 
+    # a country is a place (the model tags some countries ORG or PERSON),
+    # unless the article names a person with that word ("Chad", "Jordan")
+    def country(s: int, e: int) -> bool:
+        return (
+            texts[s][:1].isupper()
+            and join_name(tuple(folded[s:e])) in COUNTRIES
+            and not (e - s == 1 and (folded[s] in full_names or folded[s] in given_names))
+            and not person_name(_words(doc, s, e))
+        )
+
+    spans = [
+        (s, e, "GPE" if label in NAME_LABELS and country(s, e) else label) for s, e, label in spans
+    ]
+    covered = [False] * len(doc)
+    for s, e, _ in spans:
+        for k in range(s, e):
+            covered[k] = True
+    for n in (3, 2, 1):
+        for s in range(len(doc) - n + 1):
+            shouted = s > 0 and texts[s - 1].isupper() and texts[s - 1].isalpha()
+            if shouted and folded[s] == "us":
+                continue  # "LET US" in a headline in capitals
+            if not any(covered[s : s + n]) and country(s, s + n):
+                spans.append((s, s + n, "GPE"))
+                for k in range(s, s + n):
+                    covered[k] = True
+    spans.sort()
+
     # a side in a match is an organisation everywhere in the article ("Ardley", "Port
     # Bexham"), unless it is a person known by a full name
     people = {tuple(w.casefold() for w in name) for name in full_names.values()}
@@ -301,6 +365,17 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         (s, e, "ORG" if label in NAME_LABELS and _key(doc, s, e) in teams else label)
         for s, e, label in spans
     ]
+
+    # the place of a dateline, as GPE unless the model gave it a place label
+    for lo, hi in _datelines(texts):
+        same = [n for n, (s, e, _) in enumerate(spans) if s == lo and e == hi]
+        if same:
+            s, e, label = spans[same[0]]
+            if label not in ("GPE", "LOC", "FAC"):
+                spans[same[0]] = (s, e, "GPE")
+        elif not any(s < hi and lo < e for s, e, _ in spans):
+            spans.append((lo, hi, "GPE"))
+    spans.sort()
 
     # mentions NER missed: a name tagged elsewhere in the article (any case: headlines are
     # often in capitals), or a known person's surname

@@ -129,3 +129,28 @@ def test_the_subject_of_a_match_verb_is_a_side_but_a_country_stays_a_place():
         {4: (5, "nsubj"), 6: (5, "dobj")},
     )
     assert ("Hale", "PERSON") in found and ("Berg", "ORG") in found
+
+
+def test_the_place_of_a_dateline_in_capitals_is_found():
+    text = "TRADE TALKS STALL\nOSLO 2024-05-03\nTalks ended .\nLIMA ( Acme News ) - Rain fell ."
+    assert tagged(text, [("Acme News", "ORG")]) == [
+        ("OSLO", "GPE"),
+        ("LIMA", "GPE"),
+        ("Acme News", "ORG"),
+    ]
+    # a headline in capitals is not a dateline, nor is a weekday
+    assert tagged("FRIDAY , May 3\nMARKETS CALM - traders wait .", []) == []
+
+
+def test_a_country_is_a_place_unless_it_is_a_persons_name():
+    found = tagged(
+        "Estonia and Costa Rica signed . England also signed .",
+        [("Estonia", "ORG"), ("Costa Rica", "PERSON")],
+    )
+    assert found == [("Estonia", "GPE"), ("Costa Rica", "GPE"), ("England", "GPE")]
+    found = tagged(
+        "Chad Miller spoke . Chad left .", [("Chad Miller", "PERSON"), ("Chad", "PERSON")]
+    )
+    assert found == [("Chad Miller", "PERSON"), ("Chad", "PERSON")]
+    # "LET US" in a headline in capitals is not the country
+    assert tagged("LET US PRAY FOR RAIN", []) == []
