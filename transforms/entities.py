@@ -95,6 +95,7 @@ NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORD
 
 _DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 _BRACKETS = frozenset("()[]")
+_SCORE_PUNCT = frozenset({"-", "\u2013", ":", "/"})
 
 
 def _breaks_a_name(doc: Any, i: int) -> bool:
@@ -104,6 +105,8 @@ def _breaks_a_name(doc: Any, i: int) -> bool:
     tok = doc[i]
     if tok.text in (",", ";", "|") or tok.text in _BRACKETS or "\n" in tok.text:
         return True
+    if tok.lower_ in _VERSUS or tok.text == "AT":
+        return True  # a fixture: "Ardley v Bexham", "ARDLEY AT BEXHAM"
     if tok.text in _DASHES:
         return bool(tok.whitespace_) and i > 0 and bool(doc[i - 1].whitespace_)
     if tok.like_num and 0 < i < len(doc) - 1:
@@ -127,8 +130,10 @@ def _split(doc: Any, start: int, end: int, label: str) -> list[tuple[int, int]]:
     parts.append((lo, end))
     out = []
     for s, e in parts:
-        while e > s and (doc[e - 1].like_num or doc[e - 1].is_digit or doc[e - 1].is_space):
-            e -= 1
+        while e > s and (
+            doc[e - 1].like_num or doc[e - 1].is_space or doc[e - 1].text in _SCORE_PUNCT
+        ):
+            e -= 1  # "Bexham 83", "Peru 3-1"
         while e > s and doc[s].is_space:
             s += 1
         if e > s:
@@ -151,7 +156,12 @@ MATCH_VERBS: Final = frozenset(
         draw tie lose hammer whip blank overpower eliminate oust sweep
     """.split()
 )
-_MATCH_PREPS: Final = {"to": {"lose"}, "with": {"draw", "tie"}, "over": {"win", "victory"}}
+_MATCH_PREPS: Final = {
+    "to": {"lose"},
+    "with": {"draw", "tie"},
+    "over": {"win", "victory", "winner"},
+    "against": {"match", "game", "win", "victory", "defeat", "draw", "final"},
+}
 _VERSUS: Final = frozenset({"v", "v.", "vs", "vs.", "versus"})
 _TEAM_LABELS: Final = frozenset({"GPE", "LOC", "ORG", "NORP", "FAC"})
 
@@ -265,8 +275,18 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             continue
         for s0, e0 in _split(doc, ent.start, ent.end, ent.label_):
             s, e = _trim(doc, s0, e0, ent.label_)
-            if any(ch.isalnum() for ch in doc[s:e].text):
-                spans.append((s, e, ent.label_))
+            if not any(ch.isalnum() for ch in doc[s:e].text):
+                continue
+            # one lower-case word is not a name ("the", "ministry", "fuel"), unless the
+            # tagger calls it a proper noun ("iPhone")
+            if (
+                ent.label_ in NAME_LABELS
+                and e - s == 1
+                and texts[s].islower()
+                and pos[s] != "PROPN"
+            ):
+                continue
+            spans.append((s, e, ent.label_))
 
     # people: full names and their surnames
     full_names: dict[str, tuple[str, ...]] = {}  # surname -> first full name seen
@@ -325,6 +345,24 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         for s, e, label in spans
     ]
 
+    # a word tagged PERSON alone that starts an organisation's name in the article is
+    # that organisation ("Corvane" after "Corvane International"), unless a person has it
+    org_starts = {folded[s] for s, e, label in spans if label == "ORG" and e - s >= 2}
+    spans = [
+        (
+            s,
+            e,
+            "ORG"
+            if label == "PERSON"
+            and e - s == 1
+            and folded[s] in org_starts
+            and folded[s] not in full_names
+            and folded[s] not in given_names
+            else label,
+        )
+        for s, e, label in spans
+    ]
+
     # a country is a place (the model tags some countries ORG or PERSON),
     # unless the article names a person with that word ("Chad", "Jordan")
     def country(s: int, e: int) -> bool:
@@ -367,14 +405,39 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
     ]
 
     # the place of a dateline, as GPE unless the model gave it a place label
+    datelines: dict[tuple[int, int], str] = {}
     for lo, hi in _datelines(texts):
-        same = [n for n, (s, e, _) in enumerate(spans) if s == lo and e == hi]
-        if same:
-            s, e, label = spans[same[0]]
-            if label not in ("GPE", "LOC", "FAC"):
-                spans[same[0]] = (s, e, "GPE")
-        elif not any(s < hi and lo < e for s, e, _ in spans):
+        over = [n for n, (s, e, _) in enumerate(spans) if s < hi and lo < e]
+        if not over:
             spans.append((lo, hi, "GPE"))
+            datelines[(lo, hi)] = "GPE"
+            continue
+        s, e, label = spans[over[0]]
+        if len(over) > 1 or s != lo or e < hi:
+            continue
+        place = label if label in ("GPE", "LOC", "FAC") and e == hi else "GPE"
+        spans[over[0]] = (lo, hi, place)  # "OSLO 2024-05-03" tagged as one date
+        datelines[(lo, hi)] = place
+        if e > hi and label in NUMERIC_LABELS:
+            spans.append((hi, e, label))
+    spans.sort()
+
+    # an abbreviation defined in brackets after a name is that name's label:
+    # "the Coastal Workers Party ( CWP )"
+    tagged_at = {s for s, _, _ in spans}
+    for s, e, label in list(spans):
+        if (
+            label in ("ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW")
+            and e + 2 < len(doc)
+            and texts[e] == "("
+            and texts[e + 2] == ")"
+            and texts[e + 1].isupper()
+            and texts[e + 1].isalpha()
+            and len(texts[e + 1]) >= 2
+            and texts[e + 1][0] == texts[s][0]
+            and e + 1 not in tagged_at
+        ):
+            spans.append((e + 1, e + 2, label))
     spans.sort()
 
     # mentions NER missed: a name tagged elsewhere in the article (any case: headlines are
@@ -429,6 +492,12 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             best, count = tally.most_common(1)[0]
             if count > tally[label]:
                 label = best
+        if (s, e) in datelines:
+            label = datelines[(s, e)]
+        elif (
+            label == "ORG" and _key(doc, s, e) in teams and s > 0 and folded[s - 1] in ("in", "at")
+        ):
+            label = "GPE"  # the town itself: "in Dunmere", "Ardley at Bexham"
         consistent.append((s, e, label))
 
     # canonical names

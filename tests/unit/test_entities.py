@@ -154,3 +154,42 @@ def test_a_country_is_a_place_unless_it_is_a_persons_name():
     assert found == [("Chad Miller", "PERSON"), ("Chad", "PERSON")]
     # "LET US" in a headline in capitals is not the country
     assert tagged("LET US PRAY FOR RAIN", []) == []
+
+
+def test_a_dateline_tagged_with_its_date_is_split_and_the_town_in_a_match_report_stays():
+    text = "OSLO 2024-05-03\nBexham 5 OSLO 3\nIn Oslo , rain fell ."
+    found = tagged(text, [("OSLO 2024-05-03", "DATE"), ("Bexham", "GPE"), ("Oslo", "GPE")])
+    assert found == [
+        ("OSLO", "GPE"),  # the dateline, though OSLO is a side below
+        ("2024-05-03", "DATE"),
+        ("Bexham", "ORG"),
+        ("OSLO", "ORG"),
+        ("Oslo", "GPE"),  # "in Oslo": the town
+    ]
+
+
+def test_scores_fixtures_and_lower_case_words_are_not_names():
+    found = tagged(
+        "Peru 3+-+1 , Ardley v Bexham , the senate",
+        [("Peru 3+-+1", "ORG"), ("Ardley v Bexham", "ORG"), ("senate", "ORG")],
+    )
+    assert [text for text, _ in found] == ["Peru", "Ardley", "Bexham"]
+
+
+def test_an_abbreviation_in_brackets_and_a_short_name_take_the_organisations_label():
+    found = tagged(
+        "The Coastal Workers Party ( CWP ) and Corvane International said . CWP and"
+        " Corvane agreed .",
+        [
+            ("Coastal Workers Party", "ORG"),
+            ("Corvane International", "ORG"),
+            ("Corvane", "PERSON"),
+        ],
+    )
+    assert found == [
+        ("Coastal Workers Party", "ORG"),
+        ("CWP", "ORG"),
+        ("Corvane International", "ORG"),
+        ("CWP", "ORG"),
+        ("Corvane", "ORG"),
+    ]
