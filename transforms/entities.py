@@ -171,47 +171,49 @@ def _is_score(text: str) -> bool:
 
 
 def _team_keys(
-    doc: Any, folded: list[str], spans: list[tuple[int, int, str]]
+    doc: Any, texts: list[str], folded: list[str], spans: list[tuple[int, int, str]]
 ) -> set[tuple[str, ...]]:
     """Names the article uses for sides in a match: a result line ("Ardley 4 Bexham 2"), a
     table row (a name and three or more figures), a fixture ("v Corwick"), or the
     subject or object of a match verb. Countries are left out: a national side stays a
     place, as news annotation has it."""
     teams: set[tuple[str, ...]] = set()
-    line: list[tuple[str, int, int]] = []  # ("N", start, end) name, ("#", i, i) figure
+    n = len(texts)
 
-    def close_line() -> None:
-        kinds = "".join(k for k, _, _ in line)
-        names = [(s, e) for k, s, e in line if k == "N"]
+    def name_end(i: int) -> int:
+        """The end of the run of capitalised words starting at i (i itself if none)."""
+        j = i
+        while j < n and texts[j][:1].isupper() and texts[j].isalpha():
+            j += 1
+        return j
+
+    for i in range(1, n):
+        if folded[i - 1] in _VERSUS and name_end(i) > i:
+            teams.add(tuple(folded[i : name_end(i)]))
+
+    # lines that start with a name and a figure: "Ardley 4 Bexham 2", "Ardley 4 3 1 0 9"
+    breaks = [k for k, w in enumerate(texts) if "\n" in w]
+    for lo, hi in zip([0, *(k + 1 for k in breaks)], [*breaks, n], strict=True):
+        first = name_end(lo)
+        if first == lo or first >= hi or not _is_score(texts[first]):
+            continue
+        kinds, names = "N", [(lo, first)]
+        k = first
+        while k < hi:
+            end = name_end(k)
+            if end > k:
+                kinds += "N"
+                names.append((k, min(end, hi)))
+                k = end
+                continue
+            word = texts[k]
+            if not word.isspace():
+                kinds += "#" if _is_score(word) else "-" if word in _DASHES else "o"
+            k += 1
         if kinds.startswith("N#N#"):
             teams.update(tuple(folded[s:e]) for s, e in names[:2])
         elif kinds.startswith("N###") and set(kinds[1:]) <= {"#", "-"}:
-            teams.add(tuple(folded[names[0][0] : names[0][1]]))
-        line.clear()
-
-    i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if "\n" in tok.text:
-            close_line()
-        elif tok.is_space:
-            pass
-        elif tok.text[:1].isupper() and tok.is_alpha:
-            j = i
-            while j + 1 < len(doc) and doc[j + 1].text[:1].isupper() and doc[j + 1].is_alpha:
-                j += 1
-            line.append(("N", i, j + 1))
-            if i > 0 and doc[i - 1].lower_ in _VERSUS:
-                teams.add(tuple(folded[i : j + 1]))
-            i = j
-        elif _is_score(tok.text):
-            line.append(("#", i, i))
-        elif tok.text in _DASHES:
-            line.append(("-", i, i))
-        else:
-            line.append(("o", i, i))
-        i += 1
-    close_line()
+            teams.add(tuple(folded[lo:first]))
 
     for s, e, label in spans:
         if label not in _TEAM_LABELS:
@@ -380,8 +382,11 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
     for s, e, _ in spans:
         for k in range(s, e):
             covered[k] = True
+    capitalised = [k for k, w in enumerate(texts) if w[:1].isupper()]
     for n in (3, 2, 1):
-        for s in range(len(doc) - n + 1):
+        for s in capitalised:
+            if s + n > len(doc):
+                continue
             shouted = s > 0 and texts[s - 1].isupper() and texts[s - 1].isalpha()
             if shouted and folded[s] == "us":
                 continue  # "LET US" in a headline in capitals
@@ -396,7 +401,7 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
     people = {tuple(w.casefold() for w in name) for name in full_names.values()}
     teams = {
         key
-        for key in _team_keys(doc, folded, spans)
+        for key in _team_keys(doc, texts, folded, spans)
         if key not in people and not (len(key) == 1 and key[0] in full_names)
     }
     spans = [
@@ -457,6 +462,9 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
     added: list[tuple[int, int, str]] = []
     i = 0
     while i < len(doc):
+        if not texts[i][:1].isupper() or taken[i]:
+            i += 1
+            continue
         match = None
         for n in (4, 3, 2, 1):
             j = i + n
