@@ -109,7 +109,7 @@ def _breaks_a_name(doc: Any, i: int) -> bool:
         return True  # a fixture: "Ardley v Bexham", "ARDLEY AT BEXHAM"
     if tok.text in _DASHES:
         return bool(tok.whitespace_) and i > 0 and bool(doc[i - 1].whitespace_)
-    if tok.like_num and 0 < i < len(doc) - 1:
+    if tok.text.isdigit() and 0 < i < len(doc) - 1:  # not "The First Amendment"
         before: str = doc[i - 1].text
         after: str = doc[i + 1].text
         return before[:1].isupper() and after[:1].isupper()

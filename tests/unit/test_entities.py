@@ -174,6 +174,9 @@ def test_scores_fixtures_and_lower_case_words_are_not_names():
         [("Peru 3+-+1", "ORG"), ("Ardley v Bexham", "ORG"), ("senate", "ORG")],
     )
     assert [text for text, _ in found] == ["Peru", "Ardley", "Bexham"]
+    # a number word inside a name is not a score
+    found = tagged("The First Amendment and Apollo 11 Crew", [("First Amendment", "LAW")])
+    assert found == [("First Amendment", "LAW")]
 
 
 def test_an_abbreviation_in_brackets_and_a_short_name_take_the_organisations_label():
