@@ -69,6 +69,7 @@ def _trim(doc: Any, start: int, end: int, label: str) -> tuple[int, int]:
     while (
         end - start > 1
         and label in _PROPER_LABELS
+        and not doc[start].is_lower  # "commerce ministry" is no name at all
         and doc[end - 1].is_alpha
         and doc[end - 1].is_lower
         and doc[end - 1].lower_.rstrip(".") not in _LEGAL_FORMS
@@ -98,21 +99,26 @@ _BRACKETS = frozenset("()[]")
 _SCORE_PUNCT = frozenset({"-", "\u2013", ":", "/"})
 
 
+def _scored(doc: Any, i: int) -> bool:
+    """Another number in digits follows the name after token i: "Corwick 2 Dunmere 0", not
+    "AirPods 2 Wireless Earphones"."""
+    return any(doc[k].text.isdigit() for k in range(i + 2, min(i + 6, len(doc))))
+
+
 def _breaks_a_name(doc: Any, i: int) -> bool:
-    """Token i separates two names: a comma, a line break, a bracket, a dash set off by
-    spaces ("Romania - Ion Popa"; "Marie-Claire" has no spaces), or a number between
-    two capitalised words (a score line, "Ardley 2 Bexham 0")."""
+    """Token i separates two names: a comma, a line break, a bracket, a word or dash set off
+    by spaces ("Ardley v Bexham", "ARDLEY AT BEXHAM", "Romania - Ion Popa";
+    "Marie-Claire" and "V-Motion" have no spaces), or the first number of a score line
+    ("Ardley 2 Bexham 0"; a product keeps its number, "Galaxy Note 10 Plus")."""
     tok = doc[i]
     if tok.text in (",", ";", "|") or tok.text in _BRACKETS or "\n" in tok.text:
         return True
-    if tok.lower_ in _VERSUS or tok.text == "AT":
-        return True  # a fixture: "Ardley v Bexham", "ARDLEY AT BEXHAM"
-    if tok.text in _DASHES:
-        return bool(tok.whitespace_) and i > 0 and bool(doc[i - 1].whitespace_)
-    if tok.text.isdigit() and 0 < i < len(doc) - 1:  # not "The First Amendment"
-        before: str = doc[i - 1].text
-        after: str = doc[i + 1].text
-        return before[:1].isupper() and after[:1].isupper()
+    spaced = bool(tok.whitespace_) and i > 0 and bool(doc[i - 1].whitespace_)
+    if tok.lower_ in _VERSUS or tok.text == "AT" or tok.text in _DASHES:
+        return spaced
+    if tok.text.isdigit() and 0 < i < len(doc) - 1 and _scored(doc, i):
+        before, after = doc[i - 1], doc[i + 1]
+        return before.text[:1].isupper() and not before.is_stop and after.text[:1].isupper()
     return False
 
 
@@ -247,7 +253,7 @@ def _datelines(texts: list[str]) -> list[tuple[int, int]]:
         if j == i or j >= n or any(texts[k].casefold() in CALENDAR_WORDS for k in range(i, j)):
             continue
         nxt = texts[j]
-        dated = any(ch.isdigit() for ch in nxt) and len(nxt) >= 4
+        dated = _is_score(nxt) and len(nxt) >= 4  # "1996-08-30", not "RAV4"
         agency = nxt == "(" and ")" in texts[j + 2 : j + 5]
         month = nxt == "," and j + 1 < n and texts[j + 1].casefold().rstrip(".")[:3] in _MONTHS
         if dated or agency or month:

@@ -138,8 +138,8 @@ def test_the_place_of_a_dateline_in_capitals_is_found():
         ("LIMA", "GPE"),
         ("Acme News", "ORG"),
     ]
-    # a headline in capitals is not a dateline, nor is a weekday
-    assert tagged("FRIDAY , May 3\nMARKETS CALM - traders wait .", []) == []
+    # a headline in capitals is not a dateline, nor is a weekday or a model name
+    assert tagged("FRIDAY , May 3\nMARKETS CALM - traders wait .\nTOYOTA RAV4 PRIME", []) == []
 
 
 def test_a_country_is_a_place_unless_it_is_a_persons_name():
@@ -174,9 +174,16 @@ def test_scores_fixtures_and_lower_case_words_are_not_names():
         [("Peru 3+-+1", "ORG"), ("Ardley v Bexham", "ORG"), ("senate", "ORG")],
     )
     assert [text for text, _ in found] == ["Peru", "Ardley", "Bexham"]
-    # a number word inside a name is not a score
-    found = tagged("The First Amendment and Apollo 11 Crew", [("First Amendment", "LAW")])
-    assert found == [("First Amendment", "LAW")]
+    # a number inside a name is not a score, nor is a letter or a dash without spaces
+    found = tagged(
+        "The First Amendment , Galaxy Note 10 Plus , V+-+Motion",
+        [("First Amendment", "LAW"), ("Galaxy Note 10 Plus", "ORG"), ("V+-+Motion", "ORG")],
+    )
+    assert [text for text, _ in found] == ["First Amendment", "Galaxy Note 10 Plus", "V-Motion"]
+    # lower-case words are trimmed only from a name that starts with a capital
+    assert tagged("the commerce ministry said", [("commerce ministry", "ORG")]) == [
+        ("commerce ministry", "ORG")
+    ]
 
 
 def test_an_abbreviation_in_brackets_and_a_short_name_take_the_organisations_label():
