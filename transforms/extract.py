@@ -106,6 +106,27 @@ def clean_text(text: str) -> str:
     return _BLANK_RUN.sub("\n\n", text).strip()
 
 
+# whole lines that are a page's controls, not its article: newsletter prompts, comment
+# and share widgets, reprint notices, form errors (matched on the whole line, any case)
+_BOILERPLATE_LINE = re.compile(
+    r"(?:advertisement|comments?|read more:?|share this (?:article|story)|print article"
+    r"|order reprints|sorry!?|thank you!?|thanks for signing up!?|subscribe now!?"
+    r"|join our commenting forum"
+    r"|(?:sign up|subscribe)\b.{0,80}\bour\b.{0,40}\b(?:newsletters?|e-?mails?)\b.{0,80}"
+    r"|.{0,80}\bsigning up to our\b.{0,40}\bnewsletter"
+    r"|.{0,40}\berror (?:has occurred|processing your subscription)\b.{0,60}"
+    r"|this copy is for your personal, non-commercial use only\..*)",
+    re.IGNORECASE,
+)
+
+
+def drop_boilerplate_lines(text: str) -> str:
+    """The text without lines that are page controls ("Comments", "Thanks for signing
+    up!", "Sign up for our emails"); a line that says more stays."""
+    kept = [line for line in text.split("\n") if not _BOILERPLATE_LINE.fullmatch(line.strip())]
+    return _BLANK_RUN.sub("\n\n", "\n".join(kept)).strip()
+
+
 def decode_text(body: bytes) -> str:
     """Strict UTF-8 text of a plain-text input; ValueError says where it is broken."""
     if b"\x00" in body[:8192]:
@@ -402,7 +423,7 @@ def extract_html_doc(doc: RawDoc) -> Extracted | Failure:
     elif found is not None:
         traf = found.as_dict()
     traf_title = traf.get("title") or None
-    traf_text = clean_text(traf.get("text") or "")
+    traf_text = drop_boilerplate_lines(clean_text(traf.get("text") or ""))
     if traf_title and traf_text.startswith(traf_title):
         # trafilatura sometimes repeats the headline as the first line
         traf_text = traf_text[len(traf_title) :].lstrip()

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from tests.conftest import CORPUS, SEED, need_corpus
-from transforms.extract import choose_title, clean_text, decode_html, extract, strip_site_name
+from transforms.extract import (
+    choose_title,
+    clean_text,
+    decode_html,
+    drop_boilerplate_lines,
+    extract,
+    strip_site_name,
+)
 from transforms.records import Extracted, Failure, Hints, RawDoc
 
 NOW = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
@@ -110,6 +117,18 @@ def test_strip_site_name_and_clean_text():
         == "A long headline about the budget"
     )
     assert clean_text("a\r\n\r\n\r\n\r\nb  c\u00ad") == "a\n\nb c"
+
+
+def test_page_controls_are_dropped_but_a_sentence_about_them_stays():
+    text = (
+        "The council met on Monday.\n\nAdvertisement\n\nThe vote was close.\n\n"
+        "Thanks for signing up!\nSign up for our free weekly newsletter\n"
+        "Comments\n\nSign up for the bus pass with the same email as your library card."
+    )
+    assert drop_boilerplate_lines(text) == (
+        "The council met on Monday.\n\nThe vote was close.\n\n"
+        "Sign up for the bus pass with the same email as your library card."
+    )
 
 
 def test_a_real_corpus_page_with_jsonld():
