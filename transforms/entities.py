@@ -2,8 +2,12 @@
 
 A name tagged PERSON once is that person at every mention ("Macron" after
 "Emmanuel Macron"), an entity's label is made consistent across the article,
-titles, leading articles and possessives are trimmed off, and every mention
-gets the fullest name of its entity and a stable cross-article key.
+titles, leading articles, possessives and trailing common nouns are trimmed off,
+names the model ran together are split (line breaks, brackets, spaced dashes,
+score lines), a side in a match is an organisation ("Ardley beat
+Bexham"), a dateline's town and a country are places, an abbreviation defined
+in brackets takes its name's label, and every mention gets the fullest name of
+its entity and a stable cross-article key.
 """
 
 from __future__ import annotations
