@@ -13,7 +13,7 @@ its entity and a stable cross-article key.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from transforms.cues import TITLE_WORDS
@@ -268,20 +268,77 @@ def _datelines(texts: list[str]) -> list[tuple[int, int]]:
 _MONTHS: Final = frozenset(m[:3] for m in CALENDAR_WORDS)
 
 
-def resolve_entities(doc: Any) -> list[EntityMention]:
-    """Article-consistent entity mentions of a parsed Doc, with canonical names and keys."""
-    # token attributes read once: a Doc lookup per access is the slow part on long articles
-    texts = [t.text for t in doc]
-    folded = [w.casefold() for w in texts]
-    pos = [t.pos_ for t in doc]
+Span = tuple[int, int, str]
 
-    def _words(_doc: Any, start: int, end: int) -> tuple[str, ...]:
-        return tuple(texts[start:end])
 
-    def _key(_doc: Any, start: int, end: int) -> tuple[str, ...]:
-        return tuple(folded[start:end])
+@dataclass
+class _Article:
+    """One article's token text and the people it names, read once: a Doc lookup per
+    access is the slow part on long articles."""
 
-    spans: list[tuple[int, int, str]] = []
+    doc: Any
+    texts: list[str]
+    folded: list[str]
+    pos: list[str]
+    full_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # surname -> name
+    given_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first word -> name
+    alone_as_person: set[str] = field(default_factory=set)  # one word tagged PERSON
+
+    @classmethod
+    def of(cls, doc: Any) -> _Article:
+        texts = [t.text for t in doc]
+        return cls(doc, texts, [w.casefold() for w in texts], [t.pos_ for t in doc])
+
+    def words(self, start: int, end: int) -> tuple[str, ...]:
+        return tuple(self.texts[start:end])
+
+    def key(self, start: int, end: int) -> tuple[str, ...]:
+        return tuple(self.folded[start:end])
+
+    def learn_people(self, spans: list[Span]) -> None:
+        """Full names tagged PERSON, by surname and by first word."""
+        for s, e, label in spans:
+            words = self.words(s, e)
+            if (
+                label == "PERSON"
+                and len(words) >= 2
+                and words[-1][:1].isupper()
+                and join_name(self.key(s, e)) not in COUNTRIES  # a country tagged PERSON
+            ):
+                self.full_names.setdefault(words[-1].lower(), words)
+                self.given_names.setdefault(words[0].lower(), words)
+
+    def person_name(self, words: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The full name of the person these words name, if the article has one."""
+        if len(words) >= 2:
+            known = self.full_names.get(words[-1].lower())
+            if known and known[-len(words) :] == words:
+                return known
+            return None
+        if not words:
+            return None
+        word = words[0].lower()
+        # a surname, or a family name written first ("Lin" after "Lin Qiaoyu") when the
+        # model also tags it alone as a person somewhere ("Vantoni" after "Vantoni SpA"
+        # tagged PERSON once is a company)
+        if word in self.full_names:
+            return self.full_names[word]
+        return self.given_names.get(word) if word in self.alone_as_person else None
+
+    def is_country(self, s: int, e: int) -> bool:
+        """Tokens s:e name a country, and no person in the article bears that name."""
+        word = self.folded[s]
+        return (
+            self.texts[s][:1].isupper()
+            and join_name(self.key(s, e)) in COUNTRIES
+            and not (e - s == 1 and (word in self.full_names or word in self.given_names))
+            and not self.person_name(self.words(s, e))
+        )
+
+
+def _model_spans(a: _Article) -> list[Span]:
+    """The model's entities, split where two names run together and trimmed."""
+    doc, spans = a.doc, []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS and ent.label_ not in NUMERIC_LABELS:
             continue
@@ -294,134 +351,107 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             if (
                 ent.label_ in NAME_LABELS
                 and e - s == 1
-                and texts[s].islower()
-                and pos[s] != "PROPN"
+                and a.texts[s].islower()
+                and a.pos[s] != "PROPN"
             ):
                 continue
             spans.append((s, e, ent.label_))
+    return spans
 
-    # people: full names and their surnames
-    full_names: dict[str, tuple[str, ...]] = {}  # surname -> first full name seen
-    given_names: dict[str, tuple[str, ...]] = {}
-    for s, e, label in spans:
-        words = _words(doc, s, e)
-        if (
-            label == "PERSON"
-            and len(words) >= 2
-            and words[-1][:1].isupper()
-            and join_name(tuple(folded[s:e])) not in COUNTRIES  # a country tagged PERSON
-        ):
-            full_names.setdefault(words[-1].lower(), words)
-            given_names.setdefault(words[0].lower(), words)
 
-    # a month or weekday alone ("in May", "on Friday") is a date, not a name, unless the
-    # article names someone with it as a surname ("Theresa May ... May said")
+def _people_and_organisations(a: _Article, spans: list[Span]) -> list[Span]:
+    """A month or weekday alone is a date; a name known as a person is a person
+    everywhere; a word tagged PERSON alone that starts an organisation's name is that
+    organisation."""
+    # "in May", "on Friday", unless someone is named with it ("Theresa May ... May said")
     spans = [
         (s, e, label)
         for s, e, label in spans
         if not (
             e - s == 1
             and label in NAME_LABELS
-            and folded[s] in CALENDAR_WORDS
-            and folded[s] not in full_names
+            and a.folded[s] in CALENDAR_WORDS
+            and a.folded[s] not in a.full_names
         )
     ]
-
-    alone_as_person = {folded[s] for s, e, label in spans if e - s == 1 and label == "PERSON"}
-
-    def person_name(words: tuple[str, ...]) -> tuple[str, ...] | None:
-        if len(words) >= 2:
-            known = full_names.get(words[-1].lower())
-            if known and known[-len(words) :] == words:
-                return known
-            return None
-        if not words:
-            return None
-        word = words[0].lower()
-        # a surname, or a family name written first ("Lin" after "Lin Qiaoyu") when the
-        # model also tags it alone as a person somewhere ("Vantoni" after "Vantoni SpA"
-        # tagged PERSON once is a company)
-        if word in full_names:
-            return full_names[word]
-        return given_names.get(word) if word in alone_as_person else None
-
-    # a name known as a person is a person everywhere in the article
+    a.alone_as_person = {a.folded[s] for s, e, label in spans if e - s == 1 and label == "PERSON"}
     spans = [
         (
             s,
             e,
             "PERSON"
-            if label in RELABEL_TO_PERSON and e - s <= 3 and person_name(_words(doc, s, e))
+            if label in RELABEL_TO_PERSON and e - s <= 3 and a.person_name(a.words(s, e))
             else label,
         )
         for s, e, label in spans
     ]
-
-    # a word tagged PERSON alone that starts an organisation's name in the article is
-    # that organisation ("Corvane" after "Corvane International"), unless a person has it
-    org_starts = {folded[s] for s, e, label in spans if label == "ORG" and e - s >= 2}
-    spans = [
+    # "Corvane" after "Corvane International", unless a person has that name
+    org_starts = {a.folded[s] for s, e, label in spans if label == "ORG" and e - s >= 2}
+    return [
         (
             s,
             e,
             "ORG"
             if label == "PERSON"
             and e - s == 1
-            and folded[s] in org_starts
-            and folded[s] not in full_names
-            and folded[s] not in given_names
+            and a.folded[s] in org_starts
+            and a.folded[s] not in a.full_names
+            and a.folded[s] not in a.given_names
             else label,
         )
         for s, e, label in spans
     ]
 
-    # a country is a place (the model tags some countries ORG or PERSON),
-    # unless the article names a person with that word ("Chad", "Jordan")
-    def country(s: int, e: int) -> bool:
-        return (
-            texts[s][:1].isupper()
-            and join_name(tuple(folded[s:e])) in COUNTRIES
-            and not (e - s == 1 and (folded[s] in full_names or folded[s] in given_names))
-            and not person_name(_words(doc, s, e))
-        )
 
+def _countries(a: _Article, spans: list[Span]) -> list[Span]:
+    """A country is a place (the model tags some countries ORG or
+    PERSON), also where the model missed it, unless a person bears the name."""
     spans = [
-        (s, e, "GPE" if label in NAME_LABELS and country(s, e) else label) for s, e, label in spans
+        (s, e, "GPE" if label in NAME_LABELS and a.is_country(s, e) else label)
+        for s, e, label in spans
     ]
-    covered = [False] * len(doc)
+    covered = [False] * len(a.texts)
     for s, e, _ in spans:
         for k in range(s, e):
             covered[k] = True
-    capitalised = [k for k, w in enumerate(texts) if w[:1].isupper()]
+    capitalised = [k for k, w in enumerate(a.texts) if w[:1].isupper()]
     for n in (3, 2, 1):
         for s in capitalised:
-            if s + n > len(doc):
+            if s + n > len(a.texts):
                 continue
-            shouted = s > 0 and texts[s - 1].isupper() and texts[s - 1].isalpha()
-            if shouted and folded[s] == "us":
+            shouted = s > 0 and a.texts[s - 1].isupper() and a.texts[s - 1].isalpha()
+            if shouted and a.folded[s] == "us":
                 continue  # "LET US" in a headline in capitals
-            if not any(covered[s : s + n]) and country(s, s + n):
+            if not any(covered[s : s + n]) and a.is_country(s, s + n):
                 spans.append((s, s + n, "GPE"))
                 for k in range(s, s + n):
                     covered[k] = True
-    spans.sort()
+    return sorted(spans)
 
-    # a side in a match is an organisation everywhere in the article ("Ardley", "Port
-    # Bexham"), unless it is a person known by a full name
-    people = {tuple(w.casefold() for w in name) for name in full_names.values()}
+
+def _sides(a: _Article, spans: list[Span]) -> tuple[list[Span], set[tuple[str, ...]]]:
+    """A side in a match is an organisation at every mention ("Ardley", "Port Bexham"),
+    unless it is a person known by a full name. Also returns the sides' names."""
+    people = {tuple(w.casefold() for w in name) for name in a.full_names.values()}
     teams = {
         key
-        for key in _team_keys(doc, texts, folded, spans)
-        if key not in people and not (len(key) == 1 and key[0] in full_names)
+        for key in _team_keys(a.doc, a.texts, a.folded, spans)
+        if key not in people and not (len(key) == 1 and key[0] in a.full_names)
     }
     spans = [
-        (s, e, "ORG" if label in NAME_LABELS and _key(doc, s, e) in teams else label)
+        (s, e, "ORG" if label in NAME_LABELS and a.key(s, e) in teams else label)
         for s, e, label in spans
     ]
+    return spans, teams
 
-    # the place of a dateline, as GPE unless the model gave it a place label
+
+def _place_datelines(
+    a: _Article, spans: list[Span]
+) -> tuple[list[Span], dict[tuple[int, int], str]]:
+    """The town of each dateline as a place (GPE unless the model gave a place label),
+    split from a date the model tagged with it. Also returns the datelines' labels."""
     datelines: dict[tuple[int, int], str] = {}
-    for lo, hi in _datelines(texts):
+    for lo, hi in _datelines(a.texts):
         over = [n for n, (s, e, _) in enumerate(spans) if s < hi and lo < e]
         if not over:
             spans.append((lo, hi, "GPE"))
@@ -435,15 +465,18 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
         datelines[(lo, hi)] = place
         if e > hi and label in NUMERIC_LABELS:
             spans.append((hi, e, label))
-    spans.sort()
+    return sorted(spans), datelines
 
-    # an abbreviation defined in brackets after a name is that name's label:
-    # "the Coastal Workers Party ( CWP )"
+
+def _abbreviations(a: _Article, spans: list[Span]) -> list[Span]:
+    """An abbreviation defined in brackets after a name takes that name's label: "the
+    Coastal Workers Party ( CWP )"."""
+    texts = a.texts
     tagged_at = {s for s, _, _ in spans}
     for s, e, label in list(spans):
         if (
             label in ("ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW")
-            and e + 2 < len(doc)
+            and e + 2 < len(texts)
             and texts[e] == "("
             and texts[e + 2] == ")"
             and texts[e + 1].isupper()
@@ -453,39 +486,42 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             and e + 1 not in tagged_at
         ):
             spans.append((e + 1, e + 2, label))
-    spans.sort()
+    return sorted(spans)
 
-    # mentions NER missed: a name tagged elsewhere in the article (any case: headlines are
-    # often in capitals), or a known person's surname
-    taken = [False] * len(doc)
+
+def _missed_mentions(a: _Article, spans: list[Span], teams: set[tuple[str, ...]]) -> list[Span]:
+    """Mentions the model missed: a name tagged elsewhere in the article (any case:
+    headlines are often in capitals), a known person's surname, or a side's name."""
+    texts, n_tokens = a.texts, len(a.texts)
+    taken = [False] * n_tokens
     for s, e, _ in spans:
         for i in range(s, e):
             taken[i] = True
     known: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for s, e, label in spans:
         if label in NAME_LABELS and e - s <= 4:
-            known[_key(doc, s, e)][label] += 1
-    for surname in full_names:
+            known[a.key(s, e)][label] += 1
+    for surname in a.full_names:
         known[(surname,)]["PERSON"] += 1
     for team in teams:
         known[team]["ORG"] += 1
-    added: list[tuple[int, int, str]] = []
+    added: list[Span] = []
     i = 0
-    while i < len(doc):
+    while i < n_tokens:
         if not texts[i][:1].isupper() or taken[i]:
             i += 1
             continue
         match = None
         for n in (4, 3, 2, 1):
             j = i + n
-            if j > len(doc) or any(taken[k] for k in range(i, j)):
+            if j > n_tokens or any(taken[k] for k in range(i, j)):
                 continue
             first, last = texts[i], texts[j - 1]
             if not first[:1].isupper() or not last[:1].isupper():
                 continue
-            if n == 1 and (len(first) < 2 or (pos[i] != "PROPN" and not first.isupper())):
+            if n == 1 and (len(first) < 2 or (a.pos[i] != "PROPN" and not first.isupper())):
                 continue
-            votes = known.get(_key(doc, i, j))
+            votes = known.get(a.key(i, j))
             if votes:
                 match = (i, j, votes.most_common(1)[0][0])
                 break
@@ -496,48 +532,59 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             i = match[1]
         else:
             i += 1
-    spans = sorted(spans + added)
+    return sorted(spans + added)
 
-    # one label per name across the article (majority; people keep PERSON)
+
+def _consistent_labels(
+    a: _Article,
+    spans: list[Span],
+    teams: set[tuple[str, ...]],
+    datelines: dict[tuple[int, int], str],
+) -> list[Span]:
+    """One label per name across the article (the majority; people keep PERSON), except
+    a dateline, and a side's town after "in" or "at", which are places."""
     votes_by_name: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for s, e, label in spans:
         if label in NAME_LABELS:
-            votes_by_name[_key(doc, s, e)][label] += 1
-    consistent: list[tuple[int, int, str]] = []
+            votes_by_name[a.key(s, e)][label] += 1
+    consistent: list[Span] = []
     for s, e, label in spans:
         if label in NAME_LABELS and label != "PERSON":
-            tally = votes_by_name[_key(doc, s, e)]
+            tally = votes_by_name[a.key(s, e)]
             best, count = tally.most_common(1)[0]
             if count > tally[label]:
                 label = best
         if (s, e) in datelines:
             label = datelines[(s, e)]
-        elif (
-            label == "ORG" and _key(doc, s, e) in teams and s > 0 and folded[s - 1] in ("in", "at")
-        ):
+        elif label == "ORG" and a.key(s, e) in teams and s > 0 and a.folded[s - 1] in ("in", "at"):
             label = "GPE"  # the town itself: "in Dunmere", "Ardley at Bexham"
         consistent.append((s, e, label))
+    return consistent
 
-    # canonical names
+
+def _mentions(a: _Article, spans: list[Span]) -> list[EntityMention]:
+    """Mentions with the fullest name of their entity (a person's full name, the long
+    form of an acronym) and a cross-article key; of overlapping spans the first wins."""
+    doc = a.doc
     org_names = [
-        _words(doc, s, e)
-        for s, e, label in consistent
+        a.words(s, e)
+        for s, e, label in spans
         if label in {"ORG", "GPE", "LOC", "NORP", "FAC"} and e - s >= 2
     ]
     sentence_of = _sentence_index(doc)
     out: list[EntityMention] = []
     last_end = -1
-    for s, e, label in consistent:
+    for s, e, label in spans:
         if s < last_end:
             continue  # overlapping spans: keep the first
         last_end = e
-        words = _words(doc, s, e)
+        words = a.words(s, e)
         text = doc[s:e].text
         canonical = text
         if label == "PERSON":
-            full = person_name(words)
+            full = a.person_name(words)
             if full is None and len(words) == 1:
-                full = given_names.get(words[0].lower())
+                full = a.given_names.get(words[0].lower())
             if full:
                 canonical = join_name(full)
         elif (
@@ -565,6 +612,21 @@ def resolve_entities(doc: Any) -> list[EntityMention]:
             )
         )
     return out
+
+
+def resolve_entities(doc: Any) -> list[EntityMention]:
+    """Article-consistent entity mentions of a parsed Doc, with canonical names and keys:
+    the model's entities, then one pass per article-level rule."""
+    a = _Article.of(doc)
+    spans = _model_spans(a)
+    a.learn_people(spans)
+    spans = _people_and_organisations(a, spans)
+    spans = _countries(a, spans)
+    spans, teams = _sides(a, spans)
+    spans, datelines = _place_datelines(a, spans)
+    spans = _abbreviations(a, spans)
+    spans = _missed_mentions(a, spans, teams)
+    return _mentions(a, _consistent_labels(a, spans, teams, datelines))
 
 
 def join_name(words: tuple[str, ...]) -> str:
