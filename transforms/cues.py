@@ -70,7 +70,7 @@ CUE_NOUNS: Final = frozenset(
     """.split()
 )
 
-# Nouns of a claim whose owner is its source: "his promise to be “neutral”",
+# Nouns of a claim whose owner is its source: "his promise to stay “impartial”",
 # "the senator's warning that “…”".
 CLAIM_NOUNS: Final = CUE_NOUNS | frozenset(
     """

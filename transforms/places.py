@@ -1,8 +1,8 @@
 """Country names, for telling a national side from a club named after its city.
 
-A club or county side named after a place ("Ardley beat Bexham", "Ardley 4
-Bexham 2") is an organisation; a country stays a place even on the sports pages
-("Portugal beat Norway"), as news annotation (CoNLL, OntoNotes) has it. The list holds
+A club or county side named after a place ("Ardley beat Bexham", "Ardley 4 Bexham 2")
+is an organisation; a country stays a place even on the sports pages ("Portugal beat
+Norway"), as news annotation (CoNLL, OntoNotes) has it. The list holds
 sovereign states and a few sporting nations (the home nations of the UK) in the forms
 news writes them, lower case.
 """

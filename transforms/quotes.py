@@ -425,7 +425,7 @@ class QuoteFinder:
         )
 
     def _subject(self, verb: Any, hops: int = 0) -> Any | None:
-        # a verb has one subject: of two the parser gave it ("In Salem, New Hampshire,
+        # a verb has one subject: of two the parser gave it ("In Dunmere, Vermont,
         # Roe went …"), a named person or organisation, and the one next to the verb
         def rank(c: Any) -> tuple[int, int]:
             if c.dep_ not in SUBJECT_DEPS:
@@ -540,7 +540,7 @@ class QuoteFinder:
         if ent is None:
             for t in head.subtree:
                 m = self.entity_at.get(t.i)
-                # "Trump's spokesman Hope Hicks", "President Obama"
+                # "the mayor's spokesman Tom Bell", "President Roe"
                 attached = (
                     t.head.i == head.i or t.dep_ in ("compound", "appos") or head.dep_ == "compound"
                 )
@@ -707,7 +707,7 @@ class QuoteFinder:
         return cue, subject
 
     def _claim_owner(self, noun: Any, below: Any) -> Any | None:
-        """Whose claim a quote completes: "his promise to be “neutral”", "Roe's warning that
+        """Whose claim a quote completes: "his promise to stay “impartial”", "Roe's warning that
         “…”" (the owner of the claim noun, when the quote is its complement)."""
         if (
             noun.pos_ != "NOUN"
@@ -858,7 +858,7 @@ class QuoteFinder:
 
     def _trailing_report(self, span: MarkSpan) -> tuple[Any, Any] | None:
         """A named source closing the quote's sentence, whatever the parse made of it:
-        "… is “central” to the platform, reported the Daily Bugle." / "…, the Bugle reports".
+        "… is “vital” to the plan, reported the Daily Bugle." / "…, the Bugle reports".
         """
         _, hi = self.paras[span.paragraph]
         sentence: list[Any] = []
@@ -961,7 +961,7 @@ class QuoteFinder:
         below = cue
         for node in cue.ancestors:
             if not here(node) or self.in_quote[node.i] or below.dep_ == "relcl":
-                return None  # "…the marchers, whom he described as …": his own clause
+                return None  # "…the protesters, whom she called …": her own clause
             subject = self._cue_subject(node)
             if subject is None:
                 below = node
@@ -1119,8 +1119,8 @@ class QuoteFinder:
 
     def _colon_introduction(self, tail: list[Any]) -> tuple[Any, Any] | None:
         """Who introduces a quote with a colon or comma but no speech verb:
-        "Wallnau continues: “…", "… pollster Daron Shaw: “…", "Howard Kurtz, Fox News: “…",
-        "Rep. Trey Gowdy (R-S.C.): “…"."""
+        "Roe continues: “…", "… pollster Tom Bell: “…", "Jane Roe, Acme News: “…",
+        "Rep. Ann Berg (D-Vt.): “…"."""
         if len(tail) > 1 and tail[-1].text == ":":
             m = self.entity_at.get(tail[-2].i)
             if m is not None and m.label in ("PERSON", "ORG"):

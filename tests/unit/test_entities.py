@@ -113,7 +113,9 @@ def test_sides_in_results_tables_and_fixtures_are_organisations():
 def test_the_subject_of_a_match_verb_is_a_side_but_a_country_stays_a_place():
     # "Ardley beat Bexham ." parsed: Ardley <-nsubj- beat -dobj-> Bexham
     found = tagged(
-        "Ardley beat Bexham .", [("Ardley", "GPE"), ("Bexham", "GPE")], {0: (1, "nsubj"), 2: (1, "dobj")}
+        "Ardley beat Bexham .",
+        [("Ardley", "GPE"), ("Bexham", "GPE")],
+        {0: (1, "nsubj"), 2: (1, "dobj")},
     )
     assert found == [("Ardley", "ORG"), ("Bexham", "ORG")]
     found = tagged(
