@@ -176,6 +176,14 @@ def test_scores_fixtures_and_lower_case_words_are_not_names():
         [("Peru 3+-+1", "ORG"), ("Ardley v Bexham", "ORG"), ("senate", "ORG")],
     )
     assert [text for text, _ in found] == ["Peru", "Ardley", "Bexham"]
+    # a sport is not a name, even in a headline in capitals
+    assert (
+        tagged(
+            "SOCCER - ARDLEY WIN\nMotor racing resumes",
+            [("SOCCER", "ORG"), ("Motor racing", "ORG")],
+        )
+        == []
+    )
     # a number inside a name is not a score, nor is a letter or a dash without spaces
     found = tagged(
         "The First Amendment , Galaxy Note 10 Plus , V+-+Motion",
