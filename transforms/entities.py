@@ -254,8 +254,9 @@ def _caps_word(text: str) -> bool:
 
 def _datelines(texts: list[str]) -> list[tuple[int, int]]:
     """The place of a wire dateline at the start of a line (tokens `texts`): words in
-    capitals followed by a date ("OSLO 2024-05-03", "OSLO, May 3") or an agency in
-    brackets ("LIMA (Acme News)"). The model misses most names in capitals."""
+    capitals, perhaps with a region after a comma, followed by a date ("OSLO 2024-05-03",
+    "OSLO, May 3", "DUNMERE, Vermont 2024-05-03") or an agency in brackets ("LIMA (Acme
+    News)"). Both the town and the region are places. The model misses most names in capitals."""
     out = []
     n = len(texts)
     for i in range(n):
@@ -266,12 +267,29 @@ def _datelines(texts: list[str]) -> list[tuple[int, int]]:
             j += 1
         if j == i or j >= n or any(texts[k].casefold() in CALENDAR_WORDS for k in range(i, j)):
             continue
-        nxt = texts[j]
-        dated = _is_score(nxt) and len(nxt) >= 4  # "1996-08-30", not "RAV4"
-        agency = nxt == "(" and ")" in texts[j + 2 : j + 5]
-        month = nxt == "," and j + 1 < n and texts[j + 1].casefold().rstrip(".")[:3] in _MONTHS
+        # "OSLO, Norway 2024-05-03": the region after a comma is a place too
+        region = j
+        if texts[j] == ",":
+            region = j + 1
+            while region < n and region - j <= 3 and texts[region][:1].isupper():
+                region += 1
+            month_next = texts[region - 1].casefold().rstrip(".")[:3] in _MONTHS
+            if region == j + 1 or region >= n or month_next:
+                region = j  # no region ("OSLO, May 3" is a date)
+        nxt = texts[region]
+        if nxt == "," and region + 1 < n and _is_score(texts[region + 1]):
+            nxt = texts[region + 1]  # "OSLO, 2024-05-03"
+        dated = _is_score(nxt) and len(nxt) >= 4  # "2024-05-03", not "RAV4"
+        agency = nxt == "(" and ")" in texts[region + 2 : region + 5]
+        month = (
+            nxt == ","
+            and region + 1 < n
+            and texts[region + 1].casefold().rstrip(".")[:3] in _MONTHS
+        )
         if dated or agency or month:
             out.append((i, j))
+            if region > j:
+                out.append((j + 1, region))
     return out
 
 

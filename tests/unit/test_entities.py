@@ -140,6 +140,14 @@ def test_the_place_of_a_dateline_in_capitals_is_found():
         ("LIMA", "GPE"),
         ("Acme News", "ORG"),
     ]
+    # a region after the town is a place too; a comma and a date alone add nothing
+    text = "DUNMERE , Vermont 2024-05-03\nRain .\nOSLO , 2024-05-03\nSun ."
+    assert tagged(text, [("Vermont 2024-05-03", "DATE")]) == [
+        ("DUNMERE", "GPE"),
+        ("Vermont", "GPE"),
+        ("2024-05-03", "DATE"),
+        ("OSLO", "GPE"),
+    ]
     # a headline in capitals is not a dateline, nor is a weekday or a model name
     assert tagged("FRIDAY , May 3\nMARKETS CALM - traders wait .\nTOYOTA RAV4 PRIME", []) == []
 
