@@ -615,7 +615,7 @@ class QuoteFinder:
             return None
         subject = self._subject(tok)
         if subject is not None and subject.lower_ == "you":
-            # "… the limit that you can't yell “fire”": a generic "you" reports nothing
+            # "… the rule that you can't just say “maybe”": a generic "you" reports nothing
             return None
         return subject
 
@@ -699,7 +699,7 @@ class QuoteFinder:
                 if inner is not None and here(inner) and inner.i > cue.i:
                     return child, inner
         if subject.lower_ in SPEAKER_PRONOUNS:
-            # "Kasich says he'd tell him “no more nonsense”": the named speaker of the
+            # "Roe says she'd tell him “enough delays”": the named speaker of the
             # outer cue is the source, the pronoun only repeats it
             outer = self._named_outer_cue(cue, subject, here)
             if outer is not None:
@@ -912,7 +912,7 @@ class QuoteFinder:
         return after[0] if doc[end].text in (".", "!", "?") else None
 
     def _naming_relative_owner(self, cue: Any, pronoun: Any, here: Any) -> tuple[Any, Any] | None:
-        """ "X railed against what he calls “…”", "X visited the site, which she called “…”":
+        """ "X complained about what he calls “…”", "X visited the site, which she called “…”":
         a label put on something in a relative clause is the named main subject's word."""
         if cue.lemma_.lower() not in NAMING_VERBS or not any(
             c.lower_ in ("what", "which") and c.dep_ in ("dobj", "nsubj", "oprd")
@@ -1255,7 +1255,7 @@ class QuoteFinder:
 
     def _nearby_name(self, before: list[Any], cue: Any) -> Any | None:
         """A cue the parser left without a subject: the name just before it, or right after it
-        ("“…,” Tulsa police Chief Chuck Jordan said", "said Jordan")."""
+        ("“…,” city police Chief Tom Bell said", "said Bell")."""
         for tok in reversed(before[-8:]):
             m = self.entity_at.get(tok.i)
             if m is not None and m.label in ("PERSON", "ORG"):
@@ -1396,7 +1396,7 @@ class QuoteFinder:
                     # "X said “…,” she said": the named report before the quote governs it
                     found = above
                 elif self._in_adverbial_clause_of(above[0], found[0]):
-                    # "Where he used to boast that “…,” now he says …": the quote's own
+                    # "Where he once boasted that “…,” now he says …": the quote's own
                     # report in an adverbial clause of the cue after it is a report of its own
                     found = above
             found = found or above

@@ -542,7 +542,7 @@ def test_a_pronoun_cue_after_the_quote_defers_to_the_named_report_before_it(nlp)
 
 def test_a_label_goes_past_scare_quotes_and_the_same_pronoun_to_the_name(nlp):
     text = (
-        "Anna Berg said that she called Tom Hale on Monday to congratulate him on what she"
+        "Anna Berg said that she rang Tom Hale on Monday to praise him for what she"
         " called “a fine campaign.”\n"
         "Tom Hale went on the radio to accuse the council of being “lazy” and urge voters to"
         " read what he called the “secret report.”"
@@ -832,7 +832,7 @@ def test_an_as_reported_clause_names_the_source_of_the_quote_paragraph(nlp):
 
 def test_a_report_in_an_adverbial_clause_keeps_its_own_speaker(nlp):
     text = (
-        "Where Anna Berg used to boast that the town had “the best roads in the county,” on"
+        "Where Anna Berg once boasted that the town had “the best roads in the county,” on"
         " Monday the mayor said they were falling apart."
     )
     _, _, quotes = run(nlp, text)
