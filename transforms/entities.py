@@ -101,6 +101,7 @@ NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORD
 _DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 _BRACKETS = frozenset("()[]")
 _SCORE_PUNCT = frozenset({"-", "\u2013", ":", "/"})
+_VERSUS: Final = frozenset({"v", "v.", "vs", "vs.", "versus"})
 
 
 def _scored(doc: Any, i: int) -> bool:
@@ -182,7 +183,6 @@ _MATCH_PREPS: Final = {
     "over": {"win", "victory", "winner"},
     "against": {"match", "game", "win", "victory", "defeat", "draw", "final"},
 }
-_VERSUS: Final = frozenset({"v", "v.", "vs", "vs.", "versus"})
 _TEAM_LABELS: Final = frozenset({"GPE", "LOC", "ORG", "NORP", "FAC"})
 
 
@@ -208,8 +208,8 @@ def _team_keys(
         return j
 
     for i in range(1, n):
-        if folded[i - 1] in _VERSUS and name_end(i) > i:
-            teams.add(tuple(folded[i : name_end(i)]))
+        if folded[i - 1] in _VERSUS and (end := name_end(i)) > i:
+            teams.add(tuple(folded[i:end]))
 
     # lines that start with a name and a figure: "Ardley 4 Bexham 2", "Ardley 4 3 1 0 9"
     breaks = [k for k, w in enumerate(texts) if "\n" in w]
@@ -259,9 +259,7 @@ def _datelines(texts: list[str]) -> list[tuple[int, int]]:
     News)"). Both the town and the region are places. The model misses most names in capitals."""
     out = []
     n = len(texts)
-    for i in range(n):
-        if i > 0 and "\n" not in texts[i - 1]:
-            continue
+    for i in [0, *(k + 1 for k, w in enumerate(texts) if "\n" in w)]:
         j = i
         while j < n and j - i < 4 and _caps_word(texts[j]):
             j += 1
@@ -273,19 +271,14 @@ def _datelines(texts: list[str]) -> list[tuple[int, int]]:
             region = j + 1
             while region < n and region - j <= 3 and texts[region][:1].isupper():
                 region += 1
-            month_next = texts[region - 1].casefold().rstrip(".")[:3] in _MONTHS
-            if region == j + 1 or region >= n or month_next:
+            if region == j + 1 or region >= n or _date_word(texts[region - 1]):
                 region = j  # no region ("OSLO, May 3" is a date)
         nxt = texts[region]
         if nxt == "," and region + 1 < n and _is_score(texts[region + 1]):
             nxt = texts[region + 1]  # "OSLO, 2024-05-03"
         dated = _is_score(nxt) and len(nxt) >= 4  # "2024-05-03", not "RAV4"
         agency = nxt == "(" and ")" in texts[region + 2 : region + 5]
-        month = (
-            nxt == ","
-            and region + 1 < n
-            and texts[region + 1].casefold().rstrip(".")[:3] in _MONTHS
-        )
+        month = nxt == "," and region + 1 < n and _date_word(texts[region + 1])
         if dated or agency or month:
             out.append((i, j))
             if region > j:
@@ -293,7 +286,12 @@ def _datelines(texts: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-_MONTHS: Final = frozenset(m[:3] for m in CALENDAR_WORDS)
+_DATE_WORD_STARTS: Final = frozenset(w[:3] for w in CALENDAR_WORDS)
+
+
+def _date_word(text: str) -> bool:
+    """A month or weekday, in full or abbreviated: "May", "Aug.", "Mon"."""
+    return text.casefold().rstrip(".")[:3] in _DATE_WORD_STARTS
 
 
 Span = tuple[int, int, str]
