@@ -16,23 +16,32 @@ def run(nlp, text):
 
 def hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents):
     """A Doc with a parse given by hand (the model parses our short sentences too well to
-    show the parser error a rule is for), run through our two components."""
+    show the parser error a rule is for), run through our two components. Token
+    attributes may be given as one space-separated string."""
     from spacy.tokens import Doc
 
     from transforms.nlp import EntityComponent, QuoteComponent
 
+    def split(value):
+        return value.split() if isinstance(value, str) else value
+
     doc = Doc(
         nlp.vocab,
-        words=words,
+        words=split(words),
         spaces=spaces,
         heads=heads,
-        deps=deps,
-        pos=pos,
-        tags=tags,
-        lemmas=lemmas,
+        deps=split(deps),
+        pos=split(pos),
+        tags=split(tags),
+        lemmas=split(lemmas),
         ents=ents,
     )
     return QuoteComponent()(EntityComponent()(doc))
+
+
+def speaker_mentions(doc):
+    """The speaker mention of each direct or partial quote of a Doc."""
+    return [s for _, s, _ in direct_speakers(doc.text, quotes_of(doc))]
 
 
 def speakers(text, quotes, kinds=("direct", "partial")):
@@ -591,9 +600,8 @@ def test_of_two_subjects_on_one_verb_the_nearest_speaks(nlp):
     tags = "IN NNP , NNP , NNP VBD DT NN , VBG PRP `` DT NN . ''".split()
     lemmas = "in Leeds , England , Ortiz attack the plan , call it “ a farce . ”".split()
     ents = ["O", "B-GPE", "O", "B-GPE", "O", "B-PERSON"] + ["O"] * 11
-    doc = hand_parsed(nlp, words, spaces, heads, deps.split(), pos.split(), tags, lemmas, ents)
-    text = doc.text
-    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Ortiz"]
+    doc = hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents)
+    assert speaker_mentions(doc) == ["Ortiz"]
 
 
 def test_a_report_in_a_clause_of_time_stays_its_own(nlp):
@@ -789,9 +797,8 @@ def test_a_cue_before_that_outranks_a_new_clause_after_the_quote(nlp):
     tags = "VBG DT NN , NNP VBN NNS IN `` NNS MD VB , '' CC PRP VBD TO VB .".split()
     lemmas = "end the day , Hale tell voter that “ tax will fall , ” and he vow to win .".split()
     ents = ["O"] * 4 + ["B-PERSON"] + ["O"] * 15
-    doc = hand_parsed(nlp, words, spaces, heads, deps.split(), pos.split(), tags, lemmas, ents)
-    text = doc.text
-    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Hale"]
+    doc = hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents)
+    assert speaker_mentions(doc) == ["Hale"]
 
 
 def test_the_owner_of_a_claim_speaks_the_quote_that_completes_it(nlp):
@@ -816,8 +823,7 @@ def test_a_source_named_after_a_closing_reporting_verb_tells_the_quote(nlp):
     lemmas = "“ tax will rise , ” say Hale , report Reuters .".split()
     ents = ["O"] * 7 + ["B-PERSON", "O", "O", "B-ORG", "O"]
     doc = hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents)
-    text = doc.text
-    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Reuters"]
+    assert speaker_mentions(doc) == ["Reuters"]
 
 
 def test_an_as_reported_clause_names_the_source_of_the_quote_paragraph(nlp):
@@ -860,8 +866,7 @@ def test_the_clause_that_ends_in_the_colon_introduces_the_quote(nlp):
     lemmas = "Hale say as the crowd yell : “ go home ! ”".split()
     ents = ["B-PERSON"] + ["O"] * 11
     doc = hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents)
-    text = doc.text
-    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["the crowd"]
+    assert speaker_mentions(doc) == ["the crowd"]
 
 
 def test_a_clause_on_the_quoted_verb_without_its_own_subject_is_no_report(nlp):
@@ -889,11 +894,8 @@ def test_a_before_phrase_hung_in_the_report_belongs_to_the_reporter(nlp):
     tags = "NNP VBD PRP IN DT NN VBD `` JJ , '' IN VBG IN NNP VBZ `` JJ . ''".split()
     lemmas = "Berg tell they that the report be “ bad , ” before note that Hale be “ kind . ”"
     ents = ["B-PERSON"] + ["O"] * 13 + ["B-PERSON"] + ["O"] * 5
-    doc = hand_parsed(
-        nlp, words, spaces, heads, deps.split(), pos.split(), tags, lemmas.split(), ents
-    )
-    text = doc.text
-    assert [s for _, s, _ in direct_speakers(text, quotes_of(doc))] == ["Berg", "Berg"]
+    doc = hand_parsed(nlp, words, spaces, heads, deps, pos, tags, lemmas, ents)
+    assert speaker_mentions(doc) == ["Berg", "Berg"]
 
 
 def test_a_report_inside_a_concessive_clause_is_not_the_outer_report(nlp):
