@@ -17,8 +17,8 @@ import threading
 import time
 from pathlib import Path
 
-from flows.fetcher import Fetcher
-from flows.settings import HttpConfig
+from flows.adapters.fetcher import Fetcher
+from flows.engine.settings import HttpConfig
 from tests.localserver import Handler, Server, State
 
 

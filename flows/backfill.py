@@ -24,11 +24,13 @@ import fsspec
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import progress
-from flows.lake import Lake
-from flows.local import list_files
-from flows.pipeline import BatchContext, Counts
-from flows.runner import (
+from flows.adapters.lake import Lake
+from flows.adapters.local import list_files
+from flows.adapters.sources import documents
+from flows.adapters.warc import read_warc
+from flows.adapters.web import FetchHistory
+from flows.engine import progress
+from flows.engine.flowrun import (
     batch_context,
     finish,
     new_run,
@@ -37,13 +39,10 @@ from flows.runner import (
     select_sources,
     settings_for,
 )
-from flows.settings import Settings, SourceConfig
-from flows.sources import documents
-from flows.warc import read_warc
-from flows.web import FetchHistory
-from transforms.dates import parse_datetime
-from transforms.records import Failure, Hints, RawDoc
-from transforms.tables import RunInfo, decompress
+from flows.engine.pipeline import BatchContext, Counts
+from flows.engine.settings import Settings, SourceConfig
+from transforms.records import Failure, RawDoc
+from transforms.tables import RunInfo
 
 log = logging.getLogger("newslake.backfill")
 FILES_PER_UNIT = 50
@@ -291,65 +290,3 @@ def backfill(
             for unit in todo:
                 counts.merge(run_unit(unit, settings, store, ctx, start, end))
     return finish("backfill", settings, store, run, counts, params)
-
-
-def raw_documents(lake: Lake, start: str, end: str) -> Iterator[RawDoc]:
-    """Stored documents between two dates, partition by partition (bounded memory)."""
-    for date in lake.partitions("raw"):
-        if not (start <= date <= end):
-            continue
-        for batch in lake.iter_partition("raw", date):
-            yield from _raw_rows(batch.to_pylist())
-
-
-def _raw_rows(rows: list[dict[str, Any]]) -> Iterator[RawDoc]:
-    """RawDocs of stored raw rows."""
-    for row in rows:
-        hints = json.loads(row["hints"] or "{}")
-        yield RawDoc(
-            source=row["source"],
-            origin=row["origin"],
-            body=decompress(row["body"]),
-            content_type=row["content_type"],
-            fetched_at=row["fetched_at"],
-            url=row["url"],
-            final_url=row["final_url"],
-            declared_encoding=row["encoding"],
-            http_status=row["http_status"],
-            hints=Hints(
-                title=hints.get("title"),
-                published=parse_datetime(hints.get("published")),
-                authors=tuple(hints.get("authors") or ()),
-                language=hints.get("language"),
-                publisher=hints.get("publisher"),
-                date_source=hints.get("date_source") or "feed",
-                weak_date=bool(hints.get("weak_date")),
-            ),
-            warc_file=row["warc_file"],
-            warc_offset=row["warc_offset"],
-            article_id=row["article_id"],
-        )
-
-
-@flow(name="reprocess", log_prints=True)
-def reprocess(
-    start: dt.date,
-    end: dt.date,
-    config: str | None = None,
-    lake: str | None = None,
-    workers: int | None = None,
-) -> dict[str, Any]:
-    """Re-run extraction and NLP from the stored `raw` table (no network) and replace the
-    derived rows of every article in the range: after a model or rule upgrade."""
-    if end < start:
-        raise ValueError(f"end {end} is before start {start}")
-    settings = settings_for(config, lake, workers)
-    run = new_run(settings, end.isoformat())
-    store = open_lake(settings)
-    params = {"start": start, "end": end, "lake": settings.lake}
-    with batch_context(settings, store, run, force=True) as ctx:
-        ctx.keep_raw = True
-        counts = process_items(
-            ctx, raw_documents(store, start.isoformat(), end.isoformat()), settings
-        )
-    return finish("reprocess", settings, store, run, counts, params)

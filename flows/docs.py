@@ -35,7 +35,7 @@ microseconds. Ids are deterministic: `article_id` from the canonical URL (or the
 Reading:
 
 ```python
-from flows.lake import read_table   # partition pruning, `date` as a string column
+from flows.views import read_table   # partition pruning, `date` as a string column
 quotes = read_table("quotes", start="2025-09-01", end="2025-09-30",
                     columns=["quote_text", "speaker_name", "date"])
 
@@ -131,7 +131,7 @@ def render() -> str:
         "### article_speakers\n",
         (speaker_view.__doc__ or "").strip().split("\n\n", 1)[1],
         "",
-        "```python\nfrom flows.lake import article_speakers\n"
+        "```python\nfrom flows.views import article_speakers\n"
         'speakers = article_speakers(start="2025-09-01", end="2025-09-30")  # pandas\n```\n',
         "or `newslake speakers [--date D] [--article ID] [--output speakers.csv]`.\n",
         "| column | type | null | meaning |",

@@ -6,7 +6,7 @@ from typing import Any
 
 from prefect import flow
 
-from flows.runner import (
+from flows.engine.flowrun import (
     RunFailedError,
     batch_context,
     finish,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.lake import Lake
-from flows.settings import Settings
+from flows.adapters.lake import Lake
+from flows.engine.settings import Settings
 from tests.conftest import CORPUS, need_corpus, write_config
 
 pytestmark = pytest.mark.slow
@@ -109,8 +109,8 @@ def test_an_interrupted_backfill_redoes_only_what_did_not_finish(
 
 
 def test_reprocess_rebuilds_from_raw_without_the_network(default_lake, prefect_api, monkeypatch):
-    from flows import fetcher as http
-    from flows.backfill import reprocess
+    from flows.adapters import fetcher as http
+    from flows.reprocess import reprocess
 
     folder, config, _ = default_lake
     before = content(str(folder / "lake"))

@@ -46,7 +46,7 @@ def test_speakers_per_article_add_up_to_the_quotes(sample_run, tmp_path):
     import duckdb
     import pandas as pd
 
-    from flows.lake import article_speakers
+    from flows.views import article_speakers
 
     _, root = sample_run
     view = article_speakers(root=root)

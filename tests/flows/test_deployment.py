@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.lake import Lake
+from flows.adapters.lake import Lake
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.server

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flows.fetcher import Fetcher
-from flows.lake import Lake
-from flows.settings import HttpConfig, Settings, SourceConfig
+from flows.adapters.fetcher import Fetcher
+from flows.adapters.lake import Lake
+from flows.engine.settings import HttpConfig, Settings, SourceConfig
 from tests import localserver
 from tests.conftest import CORPUS, need_corpus, write_config
 from transforms.feeds import parse_feed, parse_sitemap

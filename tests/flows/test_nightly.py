@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from flows.lake import Lake
+from flows.adapters.lake import Lake
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.lake import PART_FILE, Lake
-from flows.settings import Settings
+from flows.adapters.lake import PART_FILE, Lake
+from flows.engine.settings import Settings
 from tests.conftest import write_config
 from transforms.schemas import CoverageRow, to_arrow
 

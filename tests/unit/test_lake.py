@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from flows.lake import PART_FILE, Lake
+from flows.adapters.lake import PART_FILE, Lake
 from transforms.schemas import CoverageRow, QuarantineRow, to_arrow
 
 NOW = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
@@ -108,7 +108,7 @@ def test_empty_table_reads_with_schema(tmp_path):
 
 
 def test_large_files_are_rewritten_as_a_stream(tmp_path, monkeypatch):
-    from flows import lake as lake_module
+    from flows.adapters import lake as lake_module
 
     monkeypatch.setattr(lake_module, "STREAM_ABOVE_BYTES", 0)  # every rewrite streams
     lake = Lake(str(tmp_path))
@@ -131,7 +131,7 @@ def test_large_files_are_rewritten_as_a_stream(tmp_path, monkeypatch):
 
 
 def test_a_growing_day_spreads_over_bounded_files_with_each_key_once(tmp_path, monkeypatch):
-    from flows import lake as lake_module
+    from flows.adapters import lake as lake_module
 
     monkeypatch.setattr(
         lake_module, "FILE_TARGET_BYTES", 1

@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from flows.lake import Lake
-from flows.local import read_folder
-from flows.settings import Settings, SourceConfig
-from flows.warc import read_warc
-from flows.web import FetchHistory, WebSource
+from flows.adapters.lake import Lake
+from flows.adapters.local import read_folder
+from flows.adapters.warc import read_warc
+from flows.adapters.web import FetchHistory, WebSource
+from flows.engine.settings import Settings, SourceConfig
 from transforms.records import Failure, RawDoc
 from transforms.schemas import FetchLogRow, to_arrow
 from transforms.tables import RunInfo

@@ -35,7 +35,7 @@ import httpcore
 import httpx
 from protego import Protego
 
-from flows.settings import HttpConfig
+from flows.engine.settings import HttpConfig
 
 log = logging.getLogger("newslake.fetcher")
 

@@ -8,8 +8,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from flows.pipeline import batched
-from flows.workers import NlpRuntime
+from flows.engine.pipeline import batched
+from flows.engine.workers import NlpRuntime
 from transforms.records import Failure, RawDoc
 from transforms.tables import eval_record
 

@@ -399,29 +399,3 @@ def _object_lock(
     finally:
         with contextlib.suppress(FileNotFoundError):
             fs.rm_file(path)
-
-
-def read_table(
-    table: str,
-    start: str | None = None,
-    end: str | None = None,
-    columns: Sequence[str] | None = None,
-    root: str = "data/lake",
-) -> pd.DataFrame:
-    """Analyst helper: `read_table("quotes", start="2025-09-01", end="2025-09-30")` -> pandas."""
-    return Lake(root).read_table(table, start, end, columns)
-
-
-def article_speakers(
-    start: str | None = None,
-    end: str | None = None,
-    article_id: str | None = None,
-    root: str = "data/lake",
-) -> pd.DataFrame:
-    """Analyst helper: per article, each speaker with their quote counts and role.
-
-    `article_speakers(start="2025-09-01")` -> pandas, one row per article and speaker
-    (see `transforms.speakers`); quotes with no speaker found make one row per article
-    whose `speaker_name` is null.
-    """
-    return Lake(root).article_speakers(start, end, article_id).to_pandas()

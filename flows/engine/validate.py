@@ -23,8 +23,8 @@ import pandas as pd
 import pyarrow as pa
 
 from expectations.gate import SUITE_DIR, Gate, load_suite_json
-from flows.lake import Lake
-from flows.runs import now_utc
+from flows.adapters.lake import Lake
+from flows.engine.ledger import now_utc
 from transforms.checks import article_checks, mention_checks, quote_checks
 from transforms.schemas import TABLES, ValidationRow, to_arrow
 

@@ -8,7 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows import pipeline
+from flows.engine import pipeline
 
 # Arguments include a process pool and a GX context, which cannot be hashed
 # into a cache key (STACK.md gotcha 5): these tasks are never cached.

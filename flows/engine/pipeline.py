@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from expectations.gate import Gate, merge_summaries
-from flows.lake import Lake
-from flows.workers import NlpRuntime
+from flows.adapters.lake import Lake
+from flows.engine.workers import NlpRuntime
 from transforms.checks import article_checks, mention_checks, quote_checks
 from transforms.dedup import NearDuplicateIndex
 from transforms.records import Failure, RawDoc

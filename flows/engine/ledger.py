@@ -9,8 +9,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flows.lake import Lake
-from flows.pipeline import Counts
+from flows.adapters.lake import Lake
+from flows.engine.pipeline import Counts
 from transforms.schemas import RunRow, to_arrow
 from transforms.tables import RunInfo, coverage_row
 

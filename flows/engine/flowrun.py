@@ -13,10 +13,11 @@ from typing import Any
 import pandas as pd
 
 from expectations.gate import Gate
-from flows import progress, tasks
-from flows.lake import Lake
-from flows.pipeline import BatchContext, Counts, KnownArticles, process
-from flows.runs import (
+from flows.adapters.lake import Lake
+from flows.adapters.sources import WEB_KINDS, documents
+from flows.adapters.web import FetchHistory
+from flows.engine import progress, tasks
+from flows.engine.ledger import (
     PIPELINE_VERSION,
     RunSummary,
     current_run_id,
@@ -24,10 +25,9 @@ from flows.runs import (
     now_utc,
     record_run,
 )
-from flows.settings import Settings, SourceConfig, load_settings
-from flows.sources import WEB_KINDS, documents
-from flows.web import FetchHistory
-from flows.workers import NlpRuntime
+from flows.engine.pipeline import BatchContext, Counts, KnownArticles, process
+from flows.engine.settings import Settings, SourceConfig, load_settings
+from flows.engine.workers import NlpRuntime
 from transforms.checks import source_anomalies
 from transforms.dates import run_day
 from transforms.records import Failure, RawDoc
@@ -163,7 +163,7 @@ def finish(
     )
     docs = None
     if settings.validation.data_docs and counts.written.get("articles"):
-        from flows.validate import docs_for_run
+        from flows.engine.validate import docs_for_run
 
         try:
             docs = docs_for_run(lake, run.run_id, counts.validated)

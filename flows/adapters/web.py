@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 
 import pyarrow.compute as pc
 
-from flows.fetcher import Attempt, Fetcher, Response
-from flows.lake import Lake
-from flows.settings import HttpConfig, SourceConfig
+from flows.adapters.fetcher import Attempt, Fetcher, Response
+from flows.adapters.lake import Lake
+from flows.engine.settings import HttpConfig, SourceConfig
 from transforms.feeds import Discovery, FeedError, Link, parse_feed, parse_sitemap, parse_url_list
 from transforms.ids import canonical_url
 from transforms.records import Failure, RawDoc

@@ -1,0 +1,1 @@
+"""The plumbing every flow shares: settings, the batch pipeline, commits, workers, run records."""
