@@ -10,6 +10,7 @@ finished unit with `force=True` rewrites the same rows (merges are on keys).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -36,6 +37,7 @@ from flows.engine.flowrun import (
     new_run,
     open_lake,
     process_items,
+    recorded_run,
     select_sources,
     settings_for,
 )
@@ -161,15 +163,21 @@ def run_unit(
     ctx: BatchContext,
     start: dt.date,
     end: dt.date,
+    run_counts: Counts,
     as_tasks: bool = True,
 ) -> Counts:
-    """One unit through the pipeline; its marker is left only if nothing failed validation."""
+    """One unit through the pipeline into the run's counts; its marker is left only if
+    nothing failed validation. Returns the unit's own counts."""
     found: Counter[str] = Counter()
     items = unit_documents(unit, settings, lake, ctx, start, end, found)
-    ctx.date_range = None if unit.source.kind == "warc" else (start.isoformat(), end.isoformat())
-    counts = process_items(ctx, items, settings, as_tasks)
+    # WARC records are filtered by capture date as they are read; other inputs by article date
+    in_range = None if unit.source.kind == "warc" else (start.isoformat(), end.isoformat())
+    options = dataclasses.replace(ctx.options, date_range=in_range)
+    counts = process_items(ctx, items, settings, run_counts, as_tasks, options)
+    day = ctx.run.run_date.isoformat()
     for what, n in found.items():
-        counts.bump(unit.source.name, ctx.run.run_date.isoformat(), what, n)
+        counts.bump(unit.source.name, day, what, n)
+        run_counts.bump(unit.source.name, day, what, n)
     if not counts.batch_failures:
         mark_done(lake, unit, ctx.run, counts)
     progress.advance("units")
@@ -194,8 +202,10 @@ def unit_task(
         run["pipeline_version"],
     )
     lake = open_lake(s)
-    with batch_context(s, lake, info) as ctx:
-        return run_unit(u, s, lake, ctx, start, end, as_tasks=False)
+    counts = Counts()
+    with batch_context(s, lake, info, counts, repair=False) as ctx:  # the flow repaired
+        run_unit(u, s, lake, ctx, start, end, counts, as_tasks=False)
+    return counts
 
 
 @flow(name="backfill-units")
@@ -270,23 +280,27 @@ def backfill(
         "lake": settings.lake,
         "force": force,
     }
-    counts = Counts()
-    counts.bump("backfill", run.run_date.isoformat(), "units_skipped", len(units) - len(todo))
-    if settings.task_runner == "dask" and todo:
-        units_json = [
-            {"key": u.key, "source": u.source.model_dump(), "fingerprint": u.fingerprint}
-            for u in todo
-        ]
-        run_json = {
-            "run_id": run.run_id,
-            "run_date": run.run_date.isoformat(),
-            "started_at": run.started_at.isoformat(),
-            "pipeline_version": run.pipeline_version,
-        }
-        on_dask = backfill_units.with_options(task_runner=dask_runner(settings))
-        counts.merge(on_dask(units_json, settings.model_dump(), run_json, start, end))
-    else:
-        with batch_context(settings, store, run, force=force) as ctx:
-            for unit in todo:
-                counts.merge(run_unit(unit, settings, store, ctx, start, end))
-    return finish("backfill", settings, store, run, counts, params)
+    with recorded_run("backfill", settings, store, run, params) as counts:
+        skipped = len(units) - len(todo)
+        counts.bump("backfill", run.run_date.isoformat(), "units_skipped", skipped)
+        if settings.task_runner == "dask" and todo:
+            # the lake is made whole here, once; the units on the cluster only write
+            with batch_context(settings.model_copy(update={"workers": 1}), store, run, counts):
+                pass
+            units_json = [
+                {"key": u.key, "source": u.source.model_dump(), "fingerprint": u.fingerprint}
+                for u in todo
+            ]
+            run_json = {
+                "run_id": run.run_id,
+                "run_date": run.run_date.isoformat(),
+                "started_at": run.started_at.isoformat(),
+                "pipeline_version": run.pipeline_version,
+            }
+            on_dask = backfill_units.with_options(task_runner=dask_runner(settings))
+            counts.merge(on_dask(units_json, settings.model_dump(), run_json, start, end))
+        else:
+            with batch_context(settings, store, run, counts, force=force) as ctx:
+                for unit in todo:
+                    run_unit(unit, settings, store, ctx, start, end, counts)
+        return finish("backfill", settings, store, run, counts, params)

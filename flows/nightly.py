@@ -13,6 +13,7 @@ from flows.engine.flowrun import (
     new_run,
     open_lake,
     read_sources,
+    recorded_run,
     select_sources,
     settings_for,
 )
@@ -45,6 +46,7 @@ def nightly(
         "lake": settings.lake,
         "inputs": inputs,
     }
-    with batch_context(settings, store, run) as ctx:
-        counts = read_sources(settings, store, ctx, selected)
-    return finish("nightly", settings, store, run, counts, params)
+    with recorded_run("nightly", settings, store, run, params) as counts:
+        with batch_context(settings, store, run, counts) as ctx:
+            read_sources(settings, store, ctx, selected, counts)
+        return finish("nightly", settings, store, run, counts, params)

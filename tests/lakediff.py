@@ -18,9 +18,13 @@ CONTENT_TABLES = ("articles", "mentions", "quotes", "raw")
 VOLATILE = frozenset({"run_id", "fetched_at", "quarantined_at", "validated_at"})
 
 
-def snapshot(root: str, tables: tuple[str, ...] = CONTENT_TABLES) -> dict[str, list[str]]:
+def _lake(root: str | Lake) -> Lake:
+    return root if isinstance(root, Lake) else Lake(root)
+
+
+def snapshot(root: str | Lake, tables: tuple[str, ...] = CONTENT_TABLES) -> dict[str, list[str]]:
     """Each table's rows as sorted JSON strings, without the volatile columns."""
-    lake = Lake(root)
+    lake = _lake(root)
     out: dict[str, list[str]] = {}
     for table in tables:
         rows = lake.read_arrow(table).to_pylist()
@@ -41,14 +45,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def keys(root: str, table: str) -> list[str]:
+def keys(root: str | Lake, table: str) -> list[str]:
     """The key values of a table's rows (duplicates kept, so a test can count them)."""
     key = TABLES[table].key
-    rows = Lake(root).read_arrow(table, columns=list(key)).to_pylist()
+    rows = _lake(root).read_arrow(table, columns=list(key)).to_pylist()
     return ["|".join(str(r[k]) for k in key) for r in rows]
 
 
-def problems(root: str, clean: str) -> list[str]:
+def problems(root: str | Lake, clean: str | Lake) -> list[str]:
     """What differs between a lake and a clean run's lake, in words (empty: equal)."""
     found: list[str] = []
     for table in CONTENT_TABLES:
@@ -64,7 +68,12 @@ def problems(root: str, clean: str) -> list[str]:
                 f"{table}: {len(a[table])} rows vs {len(b[table])} in the clean lake "
                 f"({missing} missing, {extra} extra or different)"
             )
-    lake = Lake(root)
+    got, want = set(keys(root, "quarantine")), set(keys(clean, "quarantine"))
+    if got != want:
+        found.append(
+            f"quarantine: {len(want - got)} rejected inputs missing, {len(got - want)} extra"
+        )
+    lake = _lake(root)
     articles = set(lake.read_arrow("articles", columns=["article_id"]).column(0).to_pylist())
     raws = set(lake.read_arrow("raw", columns=["article_id"]).column(0).to_pylist())
     if articles - raws:

@@ -2,7 +2,7 @@
 
 Besides the corpus it serves routes that misbehave on purpose (404, 410, flaky
 500, 429 with Retry-After, a hanging response, a redirect loop, a 50 MB body, a
-PDF, wrong charset declarations), honours If-None-Match, and records the most
+PDF, wrong charset declarations, a redirect to anywhere), honours If-None-Match, and records the most
 simultaneous requests it saw per Host header.
 """
 
@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 
@@ -81,12 +81,18 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if st.latency:
                 time.sleep(st.latency)
-            self._route(st, urlsplit(self.path).path)
+            self._route(st, urlsplit(self.path).path, urlsplit(self.path).query)
         finally:
             with st.lock:
                 st.active[host] -= 1
 
-    def _route(self, st: State, path: str) -> None:
+    def _route(self, st: State, path: str, query: str = "") -> None:
+        if path == "/redirect":  # /redirect?to=URL: a 302 to anywhere, as a hostile page does
+            self.send_response(302)
+            self.send_header("Location", parse_qs(query).get("to", ["/"])[0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         if path == "/robots.txt":
             return self._send(200, ROBOTS, "text/plain")
         if path.startswith(("/html/", "/private/")):
@@ -160,9 +166,9 @@ class Server(ThreadingHTTPServer):
     state: State
 
 
-def start(corpus: Path) -> tuple[Server, threading.Thread]:
-    """Start on a free port of 127.0.0.1."""
-    server = Server(("127.0.0.1", 0), Handler)
+def start(corpus: Path, host: str = "127.0.0.1") -> tuple[Server, threading.Thread]:
+    """Start on a free port of 127.0.0.1 (or another loopback address)."""
+    server = Server((host, 0), Handler)
     server.state = State(corpus)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

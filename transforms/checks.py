@@ -85,25 +85,30 @@ def source_anomalies(
 ) -> list[dict[str, Any]]:
     """One row per source with the batch-level checks of the `anomalies` suite.
 
-    current: this run's counts per source (fetched, quarantined, failed);
-    history: documents fetched per earlier run of that source, newest first.
+    current: this run's counts per source (discovered, fetched, quarantined, failed);
+    history: documents the source offered (discovered) per earlier run, newest first.
+    Volume is what the source offers, new or already known, so a rerun that finds
+    nothing new is not a drop.
     """
     rows = []
     for source, counts in sorted(current.items()):
-        seen = int(counts.get("fetched", 0))
-        inputs = seen + int(counts.get("failed", 0))
+        seen = int(counts.get("discovered", counts.get("fetched", 0)))
+        # a feed that answered "not modified" lists nothing new: there is no volume to judge
+        unchanged = bool(counts.get("not_modified")) and not seen
+        inputs = int(counts.get("fetched", 0)) + int(counts.get("failed", 0))
         before = [int(n) for n in history.get(source, [])]
         median = sorted(before)[len(before) // 2] if before else 0
         rate = counts.get("quarantined", 0) / inputs if inputs else 0.0
         rows.append(
             {
                 "source": source,
-                "fetched": seen,
+                "offered": seen,
                 "previous_runs": len(before),
                 "previous_median": median,
                 "quarantine_rate": round(rate, 4),
-                "_nonzero_ok": seen > 0 or not any(before),
-                "_volume_ok": len(before) < min_history
+                "_nonzero_ok": seen > 0 or unchanged or not any(before),
+                "_volume_ok": unchanged
+                or len(before) < min_history
                 or median == 0
                 or seen >= volume_drop * median,
                 "_quarantine_ok": inputs < 10 or rate <= max_quarantine_rate,

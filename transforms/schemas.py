@@ -339,6 +339,9 @@ class TableSpec:
     doc: str
     # a row already stored wins over a new one with the same key (first report kept)
     keep_existing: bool = False
+    # the column naming the article a row belongs to: an article's rows are replaced
+    # as a whole (a reprocessed article may have other spans, hence other keys)
+    group: str | None = None
 
 
 TABLES: Final[dict[str, TableSpec]] = {
@@ -357,6 +360,7 @@ TABLES: Final[dict[str, TableSpec]] = {
             ("mention_id",),
             ("article_id", "start_char"),
             "one row per entity mention",
+            group="article_id",
         ),
         TableSpec(
             "quotes",
@@ -364,6 +368,7 @@ TABLES: Final[dict[str, TableSpec]] = {
             ("quote_id",),
             ("article_id", "start_char"),
             "one row per quoted statement",
+            group="article_id",
         ),
         TableSpec(
             "quarantine",

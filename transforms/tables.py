@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import zstandard
 
-from transforms.dates import day
+from transforms.dates import day, parse_datetime
 from transforms.dedup import simhash
 from transforms.entities import EntityMention
 from transforms.ids import article_id_for, sha_hex, span_id, text_sha256
 from transforms.quotes import Quote
-from transforms.records import Extracted, Failure, RawDoc
+from transforms.records import Extracted, Failure, Hints, RawDoc
 from transforms.schemas import (
+    TABLES,
     ArticleRow,
     CoverageRow,
     FetchLogRow,
@@ -35,6 +38,7 @@ class Analysis:
 
     mentions: tuple[EntityMention, ...]
     quotes: tuple[Quote, ...]
+    error: str | None = None  # NLP failed on this text: the article is quarantined with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,34 @@ def raw_row(doc: RawDoc, article_id: str, date: str, encoding: str | None) -> Ra
     )
 
 
+def raw_doc(row: Mapping[str, Any]) -> RawDoc:
+    """The document a stored raw row holds (the inverse of `raw_row`), for reprocessing."""
+    hints = json.loads(row["hints"] or "{}")
+    return RawDoc(
+        source=row["source"],
+        origin=row["origin"],
+        body=decompress(row["body"]),
+        content_type=row["content_type"],
+        fetched_at=row["fetched_at"],
+        url=row["url"],
+        final_url=row["final_url"],
+        declared_encoding=row["encoding"],
+        http_status=row["http_status"],
+        hints=Hints(
+            title=hints.get("title"),
+            published=parse_datetime(hints.get("published")),
+            authors=tuple(hints.get("authors") or ()),
+            language=hints.get("language"),
+            publisher=hints.get("publisher"),
+            date_source=hints.get("date_source") or "feed",
+            weak_date=bool(hints.get("weak_date")),
+        ),
+        warc_file=row["warc_file"],
+        warc_offset=row["warc_offset"],
+        article_id=row["article_id"],
+    )
+
+
 def failure_row(failure: Failure, run: RunInfo, now: dt.datetime) -> QuarantineRow:
     """A quarantine row for an input that could not become an article."""
     row = {
@@ -206,29 +238,36 @@ def failure_row(failure: Failure, run: RunInfo, now: dt.datetime) -> QuarantineR
     )
 
 
+def row_json(row: object) -> str:
+    """A table row as the JSON kept in a quarantine row (raw bytes stay in the raw table)."""
+    data = dataclasses.asdict(row)  # type: ignore[call-overload]
+    data.pop("body", None)
+    return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
+
+
 def rejected_row(
     table: str,
-    key: str,
-    row_json: str,
-    failed: list[str],
-    source: str,
-    origin: str,
-    date: str,
+    row: object,
+    failed: Sequence[str],
     run: RunInfo,
     now: dt.datetime,
+    reason: str | None = None,
 ) -> QuarantineRow:
-    """A quarantine row for a table row that failed row-level expectations."""
+    """A quarantine row for a table row that failed row-level expectations (`failed`), or
+    that could not be built or analysed (`reason` says why)."""
+    key = "|".join(str(getattr(row, k)) for k in TABLES[table].key)
+    article = getattr(row, "article_id", None)
     return QuarantineRow(
         quarantine_id=sha_hex(table, key),
         table=table,
-        row=row_json,
+        row=row_json(row),
         failed_expectations=sorted(failed),
-        reason=f"{table} row {key} failed: {', '.join(sorted(failed))}",
-        source=source,
-        origin=origin,
+        reason=reason or f"{table} row {key} failed: {', '.join(sorted(failed))}",
+        source=getattr(row, "source", "") or "",
+        origin=getattr(row, "origin", None) or article or "",
         run_id=run.run_id,
         quarantined_at=now,
-        date=date,
+        date=getattr(row, "date"),  # noqa: B009 (every table row has its partition)
     )
 
 

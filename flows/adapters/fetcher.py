@@ -6,9 +6,11 @@
 - robots.txt honoured, fetched once per host and cached for the run;
 - redirects followed by hand, up to a limit, each hop checked like the first;
 - URLs that resolve to loopback, private, link-local or metadata addresses
-  refused unless the config allows them (tests do); the connection itself goes to
-  an address that was checked, so a name cannot resolve differently between the
-  check and the connect (DNS rebinding);
+  refused, unless the address is in a network of `allow_networks` or the host is
+  in `allow_hosts` (an internal mirror; tests allow 127.0.0.1/32). Every redirect
+  hop is checked like the first URL, and the connection itself goes to an address
+  that was checked, so a name cannot resolve differently between the check and
+  the connect (DNS rebinding);
 - retries with exponential backoff and jitter only for timeouts, connection
   errors, 429 and 5xx, honouring Retry-After;
 - conditional GET (ETag / Last-Modified) for feeds and sitemaps;
@@ -18,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email.utils
 import ipaddress
@@ -97,7 +100,7 @@ class TooLargeError(Exception):
     """The body exceeded the configured maximum."""
 
 
-def _blocked_address(ip: str) -> bool:
+def _special_address(ip: str) -> bool:
     addr = ipaddress.ip_address(ip)
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
         addr = addr.ipv4_mapped
@@ -109,6 +112,32 @@ def _blocked_address(ip: str) -> bool:
         or addr.is_multicast
         or addr.is_unspecified
     )
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Which addresses may be fetched: every public one; a private, loopback, link-local
+    or reserved one only inside an allowed network, or for an allowed host name."""
+
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    hosts: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, config: HttpConfig) -> AddressPolicy:
+        """The policy of an HttpConfig's allow-lists."""
+        return cls(
+            tuple(ipaddress.ip_network(n, strict=False) for n in config.allow_networks),
+            frozenset(h.lower().rstrip(".") for h in config.allow_hosts),
+        )
+
+    def refuses(self, host: str, ip: str) -> bool:
+        """True when `host`, resolved to `ip`, may not be fetched."""
+        if host.lower().rstrip(".") in self.hosts or not _special_address(ip):
+            return False
+        addr = ipaddress.ip_address(ip)
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+            addr = addr.ipv4_mapped
+        return not any(addr.version == n.version and addr in n for n in self.networks)
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -145,9 +174,12 @@ def _looks_like_html(body: bytes) -> bool:
 class CheckedBackend(httpcore.AsyncNetworkBackend):
     """httpcore's network backend, resolving names itself and connecting only to
     addresses it has checked: nothing is sent to a private, loopback or link-local
-    address, whatever a resolver answered before."""
+    address outside the allow-lists, whatever a resolver answered before."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+    def __init__(
+        self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None
+    ) -> None:
+        self._policy = policy
         self._inner = inner or httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -166,11 +198,12 @@ class CheckedBackend(httpcore.AsyncNetworkBackend):
         except (socket.gaierror, TimeoutError) as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        blocked = [a for a in addresses if _blocked_address(a)]
+        blocked = [a for a in addresses if self._policy.refuses(host, a)]
         if blocked:
             raise FetchRefusedError(
                 "refused",
-                f"{host} resolves to {blocked[0]}, a private, loopback or link-local address",
+                f"{host} resolves to {blocked[0]}, a private, loopback or link-local address "
+                "outside allow_networks",
             )
         error: Exception = httpcore.ConnectError(f"no address for {host}")
         for address in addresses:
@@ -198,6 +231,7 @@ class Fetcher:
         self, config: HttpConfig, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self.config = config
+        self.policy = AddressPolicy.of(config)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(config.max_connections)
@@ -205,6 +239,7 @@ class Fetcher:
             lambda: asyncio.Semaphore(config.max_per_host)
         )
         self._robots: dict[str, Protego | None] = {}
+        self._robots_down: dict[str, str] = {}  # origin -> why its robots.txt could not be read
         self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._resolved: dict[str, bool] = {}
         self.robots_attempts: list[Attempt] = []
@@ -220,10 +255,9 @@ class Fetcher:
                 max_connections=c.max_connections, max_keepalive_connections=c.max_connections
             )
             http = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
-            if not c.allow_private:
-                # httpx takes no network backend; its pool is httpcore's, which does
-                pool = http._pool
-                pool._network_backend = CheckedBackend(pool._network_backend)  # type: ignore[union-attr]
+            # httpx takes no network backend; its pool is httpcore's, which does
+            pool = http._pool
+            pool._network_backend = CheckedBackend(self.policy, pool._network_backend)  # type: ignore[union-attr]
             transport = http
         self._client = httpx.AsyncClient(
             timeout=timeout,
@@ -246,8 +280,6 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchRefusedError("refused", f"not an http(s) URL: {url}")
-        if self.config.allow_private:
-            return
         host = parts.hostname
         blocked = self._resolved.get(host)
         if blocked is None:
@@ -257,21 +289,24 @@ class Fetcher:
                 )
             except socket.gaierror as exc:
                 raise FetchRefusedError("error", f"cannot resolve {host}: {exc}") from exc
-            blocked = any(_blocked_address(str(info[4][0])) for info in infos)
+            blocked = any(self.policy.refuses(host, str(info[4][0])) for info in infos)
             self._resolved[host] = blocked
         if blocked:
             raise FetchRefusedError(
-                "refused", f"{host} resolves to a private, loopback or link-local address"
+                "refused",
+                f"{host} resolves to a private, loopback or link-local address "
+                "outside allow_networks",
             )
 
     async def _robots_for(self, url: str) -> Protego | None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = _origin(url)
         async with self._robots_locks[origin]:
             if origin in self._robots:
                 return self._robots[origin]
             robots_url = f"{origin}/robots.txt"
-            resp = await self._fetch_once_with_retries(robots_url, "robots", None, robots=False)
+            # outside the connection limits: a page waiting on its redirect's robots.txt holds
+            # slots of its own, and one request per host and run costs no politeness
+            resp = await self._fetch_once_with_retries(robots_url, "robots", None, limited=False)
             self.robots_attempts.extend(resp.attempts)
             parser: Protego | None
             if resp.ok:
@@ -281,6 +316,7 @@ class Fetcher:
             else:
                 # robots.txt unreachable or failing: crawl nothing there this run (RFC 9309)
                 parser = Protego.parse("User-agent: *\nDisallow: /")
+                self._robots_down[origin] = resp.error or resp.outcome
             self._robots[origin] = parser
             return parser
 
@@ -296,10 +332,15 @@ class Fetcher:
         if self.config.respect_robots and kind != "robots":
             robots = await self._robots_for(url)
             if robots is not None and not robots.can_fetch(url, self.config.user_agent):
-                return self._refused(
-                    url, kind, FetchRefusedError("robots", f"disallowed by robots.txt: {url}")
+                down = self._robots_down.get(_origin(url))
+                why = (
+                    f"{_origin(url)}/robots.txt could not be read ({down}), so nothing is "
+                    "fetched from the host this run"
+                    if down
+                    else f"disallowed by robots.txt: {url}"
                 )
-        return await self._fetch_once_with_retries(url, kind, conditional, robots=True)
+                return self._refused(url, kind, FetchRefusedError("robots", why))
+        return await self._fetch_once_with_retries(url, kind, conditional)
 
     def _refused(self, url: str, kind: str, exc: FetchRefusedError) -> Response:
         now = dt.datetime.now(dt.UTC)
@@ -307,7 +348,11 @@ class Fetcher:
         return Response(url, kind, exc.outcome, error=str(exc), fetched_at=now, attempts=[attempt])
 
     async def _fetch_once_with_retries(
-        self, url: str, kind: str, conditional: tuple[str | None, str | None] | None, robots: bool
+        self,
+        url: str,
+        kind: str,
+        conditional: tuple[str | None, str | None] | None,
+        limited: bool = True,
     ) -> Response:
         c = self.config
         attempts: list[Attempt] = []
@@ -318,9 +363,14 @@ class Fetcher:
             wait: float | None = None
             try:
                 # the host slot first: a request waiting for its host holds no global slot
-                async with self._hosts[host], self._global:
+                slots = (
+                    (self._hosts[host], self._global) if limited else (contextlib.nullcontext(),)
+                )
+                async with contextlib.AsyncExitStack() as stack:
+                    for slot in slots:
+                        await stack.enter_async_context(slot)  # type: ignore[arg-type]
                     resp = await asyncio.wait_for(
-                        self._get_following(url, conditional),
+                        self._get_following(url, conditional, kind),
                         timeout=c.connect_timeout + 2 * c.read_timeout,
                     )
             except FetchRefusedError as exc:
@@ -493,7 +543,7 @@ class Fetcher:
         return f"content type {ctype or 'unknown'} is not HTML"
 
     async def _get_following(
-        self, url: str, conditional: tuple[str | None, str | None] | None
+        self, url: str, conditional: tuple[str | None, str | None] | None, kind: str = "page"
     ) -> tuple[str, httpx.Response, bytes]:
         assert self._client is not None
         headers = {}
@@ -505,8 +555,18 @@ class Fetcher:
                 headers["If-Modified-Since"] = modified
         current = url
         seen = {url}
+        origins = {_origin(url)}
         for _ in range(self.config.max_redirects + 1):
             await self._check_address(current)
+            if _origin(current) not in origins:
+                origins.add(_origin(current))
+                # a redirect to another host obeys that host's robots.txt
+                if self.config.respect_robots and kind != "robots":
+                    robots = await self._robots_for(current)
+                    if robots is not None and not robots.can_fetch(current, self.config.user_agent):
+                        raise FetchRefusedError(
+                            "robots", f"redirect to {current} disallowed by its robots.txt"
+                        )
             async with self._client.stream("GET", current, headers=headers) as r:
                 if r.status_code in (301, 302, 303, 307, 308) and "location" in r.headers:
                     nxt = urljoin(current, r.headers["location"])
@@ -533,6 +593,11 @@ class Fetcher:
     async def fetch_many(self, urls: Iterable[str], kind: str = "page") -> list[Response]:
         """Fetch URLs concurrently within the limits; results in input order."""
         return list(await asyncio.gather(*(self.fetch(u, kind) for u in urls)))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _ms(started: float) -> int:

@@ -16,9 +16,10 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,11 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from flows.adapters.faults import crash_point
 from transforms import speakers as speaker_view
+from transforms.records import RawDoc
 from transforms.schemas import PARTITION_COLUMN, TABLES, arrow_schema
+from transforms.tables import raw_doc
 
 PART_PREFIX = "part-"
 PART_FILE = "part-00000.parquet"  # the first file of a partition
@@ -40,6 +44,9 @@ TEXT_ROW_GROUP = 2048
 # files up to this size are rewritten in memory and fully sorted; larger ones stream
 STREAM_ABOVE_BYTES = 8 * 1024 * 1024
 LOCK_TIMEOUT_S = 300.0
+# an object-store lock not refreshed for this long belongs to a writer that died (a live
+# holder refreshes it every quarter of this)
+STALE_LOCK_S = 60.0
 
 
 class LakeError(RuntimeError):
@@ -166,6 +173,33 @@ class Lake:
         """Rows of a table as pandas, with `date` as a plain string column."""
         return self.read_arrow(table, start, end, columns).to_pandas()
 
+    def raw_documents(
+        self,
+        start: str | None = None,
+        end: str | None = None,
+        article_ids: Iterable[str] | None = None,
+    ) -> Iterator[RawDoc]:
+        """Stored documents (all, between two dates, or of these articles), partition by
+        partition and row group by row group: memory stays bounded."""
+        wanted = set(article_ids) if article_ids is not None else None
+        for date in self.partitions("raw"):
+            if (start and date < start) or (end and date > end):
+                continue
+            for batch in self.iter_partition("raw", date):
+                for row in batch.to_pylist():
+                    if wanted is None or row["article_id"] in wanted:
+                        yield raw_doc(row)
+
+    def distinct(self, table: str, column: str) -> dict[str, set[str]]:
+        """Per partition, the distinct values of one column (read file by file)."""
+        out: dict[str, set[str]] = {}
+        for date in self.partitions(table):
+            values: set[str] = set()
+            for path in self.files(table, date):
+                values.update(pc.unique(self._read_file(path, [column]).column(0)).to_pylist())
+            out[date] = values
+        return out
+
     def article_speakers(
         self, start: str | None = None, end: str | None = None, article_id: str | None = None
     ) -> pa.Table:
@@ -179,30 +213,52 @@ class Lake:
     @contextlib.contextmanager
     def lock(self, table: str, date: str) -> Iterator[None]:
         """Exclusive lock on one partition, across processes (local) or writers (object store)."""
-        if self.local:
-            lock_dir = Path(self.base) / "_locks"
-            lock_dir.mkdir(parents=True, exist_ok=True)
-            with open(lock_dir / f"{table}.{date}.lock", "a+") as fh:
-                deadline = time.monotonic() + LOCK_TIMEOUT_S
-                while True:
-                    try:
-                        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except BlockingIOError:
-                        if time.monotonic() > deadline:
-                            raise LakeError(
-                                f"{table}/{date}: lock not acquired in {LOCK_TIMEOUT_S:.0f} s"
-                            ) from None
-                        time.sleep(0.05)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fh, fcntl.LOCK_UN)
-        else:
-            with _object_lock(self.fs, f"{self.base}/_locks/{table}.{date}.lock"):
-                yield
+        with self.named_lock(f"{table}.{date}") as held:
+            assert held
+            yield
 
-    def _write_file(self, path: str, data: bytes) -> None:
+    @contextlib.contextmanager
+    def named_lock(
+        self, name: str, wait: bool = True, timeout: float = LOCK_TIMEOUT_S
+    ) -> Iterator[bool]:
+        """An exclusive lock by name; yields whether it is held (always, when waiting).
+
+        Local lakes use `flock`, which the kernel releases when its holder dies, so a
+        crashed writer never leaves a lock behind; object stores use a lock object that
+        its holder refreshes and that counts as abandoned once it is `STALE_LOCK_S` old.
+        """
+        if not self.local:
+            path = f"{self.base}/_locks/{name}.lock"
+            with _object_lock(self.fs, path, timeout, wait=wait) as held:
+                yield held
+            return
+        lock_dir = Path(self.base) / "_locks"
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        with open(lock_dir / f"{name}.lock", "a+") as fh:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not wait:
+                        yield False
+                        return
+                    if time.monotonic() > deadline:
+                        raise LakeError(f"{name}: lock not acquired in {timeout:.0f} s") from None
+                    time.sleep(0.05)
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def drop_lock(self, name: str) -> None:
+        """Remove a named lock's file once nobody needs it (one-off locks such as a batch's)."""
+        if self.local:
+            with contextlib.suppress(FileNotFoundError):
+                (Path(self.base) / "_locks" / f"{name}.lock").unlink()
+
+    def _write_file(self, path: str, data: bytes, point: str = "lake:replace") -> None:
         if self.local:
             target = Path(path)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -211,39 +267,65 @@ class Lake:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            crash_point(point)
             tmp.replace(target)  # atomic rename on POSIX
+            _fsync_dir(target.parent)
         else:
             # one PUT: object stores replace an object whole or not at all
             self.fs.pipe_file(path, data)
 
-    def merge_partition(self, table: str, date: str, new: pa.Table) -> int:
-        """Merge rows (without partition column) into a partition; returns rows written."""
+    def merge_partition(
+        self, table: str, date: str, new: pa.Table, replace: Sequence[str] = ()
+    ) -> int:
+        """Merge rows (without partition column) into a partition; returns rows written.
+
+        Rows replace the stored rows with their key. For a table whose rows belong to
+        an article (`TableSpec.group`), `replace` names articles whose stored rows all
+        go, whatever their keys: their new rows are written into the file that holds
+        the old ones, in the same single replace, so a reader sees the old rows or the
+        new, never both and never neither.
+        """
         spec = TABLES[table]
         schema = arrow_schema(table)
         new = new.select(schema.names).cast(schema)
         if spec.sort_by:
             new = new.sort_by([(c, "ascending") for c in spec.sort_by])
+        group = spec.group if replace else None
+        gone = pa.array(sorted(set(replace)), pa.string()) if group else None
         folder = self.partition_path(table, date)
         with self.lock(table, date):
+            crash_point("lake:locked")
             files = self.files(table, date)
             new_keys = _key_column(new, spec.key)
-            fresh = pa.array([True] * new.num_rows, pa.bool_())
+            placed = pa.array([False] * new.num_rows, pa.bool_())
             written = 0
             for path in files:
-                held = _key_column(self._read_file(path, spec.key), spec.key)
-                here = pc.is_in(new_keys, value_set=held)
-                if not pc.any(here).as_py():
+                columns = [*spec.key, group] if group else list(spec.key)
+                held = self._read_file(path, columns)
+                here = pc.is_in(new_keys, value_set=_key_column(held, spec.key))
+                drop_groups = None
+                if group and gone is not None:
+                    present = pc.unique(held.column(group))
+                    drop_groups = pc.filter(gone, pc.is_in(gone, value_set=present))
+                    if len(drop_groups):
+                        here = pc.or_(here, pc.is_in(new.column(group), value_set=drop_groups))
+                    else:
+                        drop_groups = None
+                here = pc.and_(here, pc.invert(placed))
+                if not pc.any(here).as_py() and drop_groups is None:
                     continue
-                fresh = pc.and_(fresh, pc.invert(here))
-                if not spec.keep_existing:
-                    # the new rows replace the old ones in the file that holds their keys
-                    self._rewrite(table, path, new.filter(here), drop=new_keys.filter(here))
-                    written += pc.sum(here.cast(pa.int64())).as_py()
-            rest = new.filter(fresh)
+                placed = pc.or_(placed, here)
+                if spec.keep_existing and drop_groups is None:
+                    continue  # the stored row wins
+                # the new rows replace the old ones in the file that holds them
+                add = new.filter(here)
+                self._rewrite(table, path, add, new_keys.filter(here), group, drop_groups)
+                written += add.num_rows
+            rest = new.filter(pc.invert(placed))
             if rest.num_rows:
                 last = files[-1] if files else None
                 if last is not None and self.fs.size(last) < FILE_TARGET_BYTES:
-                    self._rewrite(table, last, rest, drop=None)
+                    self._rewrite(table, last, rest, None)
                 else:
                     self._write_file(
                         f"{folder}/{PART_PREFIX}{len(files):05d}.parquet",
@@ -252,18 +334,35 @@ class Lake:
                 written += rest.num_rows
             return written
 
-    def _rewrite(self, table: str, path: str, add: pa.Table, drop: pa.Array | None) -> None:
-        """Replace one file by its rows minus the `drop` keys plus `add`, in one step."""
+    def _rewrite(
+        self,
+        table: str,
+        path: str,
+        add: pa.Table,
+        drop: pa.Array | None,
+        group: str | None = None,
+        drop_groups: pa.Array | None = None,
+    ) -> None:
+        """Replace one file by its rows minus the `drop` keys (and the rows of the
+        `drop_groups` articles) plus `add`, in one step."""
         spec = TABLES[table]
         schema = arrow_schema(table)
-        if self.fs.size(path) <= STREAM_ABOVE_BYTES:
-            old = self._read_file(path).select(schema.names).cast(schema)
+
+        def kept(rows: pa.Table) -> pa.Table:
+            mask = None
             if drop is not None:
-                old = old.filter(pc.invert(pc.is_in(_key_column(old, spec.key), value_set=drop)))
+                mask = pc.invert(pc.is_in(_key_column(rows, spec.key), value_set=drop))
+            if group and drop_groups is not None:
+                other = pc.invert(pc.is_in(rows.column(group), value_set=drop_groups))
+                mask = other if mask is None else pc.and_(mask, other)
+            return rows if mask is None else rows.filter(mask)
+
+        if self.fs.size(path) <= STREAM_ABOVE_BYTES:
+            old = kept(self._read_file(path).select(schema.names).cast(schema))
             merged = pa.concat_tables([old, add])
             if spec.sort_by:
                 merged = merged.sort_by([(c, "ascending") for c in spec.sort_by])
-            self._write_file(path, _to_parquet(merged, spec.sort_by, _row_group(table)))
+            self._replace_file(path, merged, table)
             return
         # a large file streams: row group by row group, the new rows as the last groups
         sink = pa.BufferOutputStream()
@@ -273,63 +372,103 @@ class Lake:
                 sink, schema, compression="zstd", compression_level=6, write_statistics=True
             )
             for i in range(source.num_row_groups):
-                group = source.read_row_group(i).select(schema.names).cast(schema)
-                if drop is not None:
-                    group = group.filter(
-                        pc.invert(pc.is_in(_key_column(group, spec.key), value_set=drop))
-                    )
-                writer.write_table(group, row_group_size=_row_group(table))
+                group_rows = kept(source.read_row_group(i).select(schema.names).cast(schema))
+                writer.write_table(group_rows, row_group_size=_row_group(table))
             writer.write_table(add, row_group_size=_row_group(table))
             writer.close()
         self._write_file(path, bytes(sink.getvalue()))
 
-    def write(self, table: str, rows: pa.Table) -> dict[str, int]:
-        """Merge rows (partition column included) into the lake, partition by partition."""
-        if rows.num_rows == 0:
-            return {}
+    def _replace_file(self, path: str, rows: pa.Table, table: str) -> None:
+        """A file's new content, or its removal when no row is left."""
+        if rows.num_rows:
+            spec = TABLES[table]
+            self._write_file(path, _to_parquet(rows, spec.sort_by, _row_group(table)))
+        else:
+            self.fs.rm_file(path)
+
+    def write(
+        self, table: str, rows: pa.Table, replace: Mapping[str, Sequence[str]] | None = None
+    ) -> dict[str, int]:
+        """Merge rows (partition column included) into the lake, partition by partition.
+
+        `replace` maps a partition to the articles whose rows there are replaced as a
+        whole (tables whose rows belong to an article), new rows or none.
+        """
+        replace = replace or {}
+        dates = (
+            set(pc.unique(rows.column(PARTITION_COLUMN)).to_pylist()) if rows.num_rows else set()
+        )
         out = {}
-        dates = pc.unique(rows.column(PARTITION_COLUMN)).to_pylist()
-        for date in sorted(dates):
+        for date in sorted(dates | {d for d, ids in replace.items() if ids}):
             part = rows.filter(pc.equal(rows.column(PARTITION_COLUMN), date)).drop_columns(
                 [PARTITION_COLUMN]
             )
-            out[date] = self.merge_partition(table, date, part)
+            out[date] = self.merge_partition(table, date, part, replace.get(date, ()))
         return out
 
+    def state_path(self, name: str) -> str:
+        """Where a state file (`_state/<name>`) lives."""
+        return f"{self.base}/_state/{name}"
+
     def write_state(self, name: str, data: bytes) -> None:
-        """A small state file under `_state/` (backfill markers), written in one step."""
-        path = f"{self.base}/_state/{name}"
+        """A state file under `_state/` (backfill markers, the journal), written in one step."""
+        path = self.state_path(name)
         if self.local:
-            self._write_file(path, data)
+            self._write_file(path, data, "state:replace")
         else:
             self.fs.pipe_file(path, data)
 
     def read_state(self, name: str) -> bytes | None:
         """A state file's bytes, or None when absent."""
-        path = f"{self.base}/_state/{name}"
         try:
-            data: bytes = self.fs.cat_file(path)
+            data: bytes = self.fs.cat_file(self.state_path(name))
         except FileNotFoundError:
             return None
         return data
 
+    def list_state(self, folder: str) -> list[str]:
+        """Names (relative to `_state/<folder>/`) of the entries of a state folder, sorted."""
+        try:
+            entries = self.fs.ls(self.state_path(folder), detail=False)
+        except FileNotFoundError:
+            return []
+        return sorted(e.rstrip("/").rsplit("/", 1)[-1] for e in entries)
+
+    def delete_state(self, name: str) -> None:
+        """Remove a state file or folder (absent is fine)."""
+        path = self.state_path(name)
+        with contextlib.suppress(FileNotFoundError):
+            if self.fs.isdir(path):
+                self.fs.rm(path, recursive=True)
+            else:
+                self.fs.rm_file(path)
+
+    def sweep_temporaries(self, older_than_s: float = 3600.0) -> int:
+        """Remove the temporary files of replaces a crash interrupted (local lakes); never
+        younger ones, which may be another writer's replace in progress."""
+        if not self.local:
+            return 0  # an object store's replace is one PUT: nothing is left half-written
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for tmp in Path(self.base).glob("**/.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+        return removed
+
     def delete_rows(self, table: str, date: str, column: str, values: Sequence[str]) -> int:
-        """Remove rows whose column is in values from one partition (for reprocessing)."""
-        spec = TABLES[table]
-        gone = pa.array(list(values), pa.string())
+        """Remove rows whose column is in values from one partition (orphans of a lost article)."""
+        gone = pa.array(sorted(set(values)), pa.string())
         removed = 0
         with self.lock(table, date):
             for path in self.files(table, date):
                 old = self._read_file(path)
-                mask = pc.invert(pc.is_in(old.column(column), value_set=gone))
-                kept = old.filter(mask)
+                kept = old.filter(pc.invert(pc.is_in(old.column(column), value_set=gone)))
                 if kept.num_rows == old.num_rows:
                     continue
                 removed += old.num_rows - kept.num_rows
-                if kept.num_rows:
-                    self._write_file(path, _to_parquet(kept, spec.sort_by, _row_group(table)))
-                else:
-                    self.fs.rm_file(path)
+                self._replace_file(path, kept, table)
         return removed
 
 
@@ -338,6 +477,15 @@ def _key_column(table: pa.Table, key: Sequence[str]) -> pa.Array:
         return table.column(key[0]).combine_chunks()
     parts = [pc.cast(table.column(k), pa.string()) for k in key]
     return pc.binary_join_element_wise(*parts, "\x1f").combine_chunks()
+
+
+def _fsync_dir(folder: Path) -> None:
+    # a rename is durable only once its folder's entry is on disk
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _row_group(table: str) -> int:
@@ -368,21 +516,35 @@ def _to_parquet(
 
 @contextlib.contextmanager
 def _object_lock(
-    fs: Any, path: str, timeout: float = LOCK_TIMEOUT_S, stale_after: float = 600.0
-) -> Iterator[None]:
-    """A lock object on a store without file locks: create-if-absent, then check we own it."""
+    fs: Any,
+    path: str,
+    timeout: float = LOCK_TIMEOUT_S,
+    stale_after: float = STALE_LOCK_S,
+    wait: bool = True,
+) -> Iterator[bool]:
+    """A lock object on a store without file locks; yields whether it was acquired.
+
+    On S3 the object is created with a conditional PUT (`If-None-Match: *`), which
+    the store refuses when the object exists, so two writers can never both hold
+    it; elsewhere it is created if absent. Either way the token is read back, so
+    a store that ignores the condition is caught too. A lock older than
+    `stale_after` belongs to a dead writer and is removed; the holder refreshes its lock
+    every quarter of that, so a long write never looks abandoned.
+    """
     token = uuid.uuid4().hex
     deadline = time.monotonic() + timeout
+    held = False
     while True:
         try:
-            if not fs.exists(path):
-                fs.pipe_file(path, token.encode())
-                time.sleep(0.05)
-                if fs.cat_file(path).decode() == token:
+            if _create_exclusive(fs, path, token.encode()):
+                held = fs.cat_file(path).decode() == token
+                if held:
                     break
             else:
                 info = fs.info(path)
                 modified = info.get("LastModified") or info.get("mtime")
+                if isinstance(modified, (int, float)):
+                    modified = dt.datetime.fromtimestamp(modified, dt.UTC)
                 if (
                     isinstance(modified, dt.datetime)
                     and (dt.datetime.now(dt.UTC) - modified).total_seconds() > stale_after
@@ -391,11 +553,44 @@ def _object_lock(
                     continue
         except FileNotFoundError:
             pass
+        if not wait:
+            break
         if time.monotonic() > deadline:
             raise LakeError(f"{path}: lock not acquired in {timeout:.0f} s")
         time.sleep(0.1)
+    stop = threading.Event()
+
+    def refresh() -> None:
+        while not stop.wait(stale_after / 4):
+            with contextlib.suppress(OSError):
+                if fs.cat_file(path).decode() == token:
+                    fs.pipe_file(path, token.encode())
+
+    beat = threading.Thread(target=refresh, name="newslake-lock-refresh", daemon=True)
+    if held:
+        beat.start()
     try:
-        yield
+        yield held
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            fs.rm_file(path)
+        stop.set()
+        if held:
+            beat.join()
+            with contextlib.suppress(FileNotFoundError):
+                if fs.cat_file(path).decode() == token:  # never remove another writer's lock
+                    fs.rm_file(path)
+
+
+def _create_exclusive(fs: Any, path: str, data: bytes) -> bool:
+    """Create an object only if it does not exist; False when it does."""
+    protocols = fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)
+    if {"s3", "s3a"} & set(protocols):
+        try:
+            fs.pipe_file(path, data, mode="create")  # a conditional PUT: If-None-Match: *
+        except FileExistsError:
+            return False
+        return True
+    if fs.exists(path):
+        return False
+    fs.pipe_file(path, data)
+    time.sleep(0.05)  # a racing writer's PUT lands now or never; the read-back decides
+    return True

@@ -10,7 +10,7 @@ from pathlib import Path
 from flows.adapters.lake import Lake
 from flows.adapters.local import read_folder
 from flows.adapters.warc import read_warc
-from flows.adapters.web import FetchHistory, WebSource
+from flows.adapters.web import FetchHistory, WebSession, WebSource
 from flows.engine.settings import Settings, SourceConfig
 from transforms.records import Failure, RawDoc
 from transforms.schemas import FetchLogRow, to_arrow
@@ -37,8 +37,11 @@ def documents(
     history: FetchHistory | None,
     counts: Counter[str],
     now: dt.datetime,
+    session: WebSession | None = None,
+    errors: list[str] | None = None,
 ) -> Iterator[RawDoc | Failure]:
-    """The documents of one source, streamed; adapter counts (discovered, ...) go to `counts`."""
+    """The documents of one source, streamed; adapter counts (discovered, ...) go to `counts`,
+    and a feed or sitemap that failed to `errors` (the source gave less than it has)."""
     if source.kind in ("folder", "jsonl"):
         assert source.path is not None
         yield from read_folder(source.name, Path(source.path), now, counts, source.include or None)
@@ -54,8 +57,11 @@ def documents(
             history or FetchHistory(),
             fetch_log_sink(lake),
             chunk_size=settings.batch_size,
+            session=session,
         )
         yield from web.documents()
         counts.update(web.counts)
+        if errors is not None:
+            errors.extend(web.errors)
     else:
         raise ValueError(f"source {source.name!r}: unknown kind {source.kind!r}")

@@ -56,12 +56,38 @@ class LoopThread:
         self.loop.close()
 
 
+class WebSession:
+    """What the web sources of one run share: one event loop, one fetcher (so robots.txt
+    is fetched once per host per run, whatever the number of sources), and the pages
+    already tried in this run (a URL two sources list is fetched once)."""
+
+    def __init__(self, http: HttpConfig) -> None:
+        self.loop = LoopThread()
+        self.fetcher = Fetcher(http)
+        self.tried: set[str] = set()  # canonical URLs fetched (or refused) in this run
+        self.loop.run(self.fetcher.__aenter__())
+
+    def close(self) -> None:
+        """Close the fetcher and stop the loop."""
+        try:
+            self.loop.run(self.fetcher.__aexit__(None, None, None))
+        finally:
+            self.loop.close()
+
+    def __enter__(self) -> WebSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 @dataclass
 class FetchHistory:
     """What earlier runs learned: validators of feeds, how often a page failed."""
 
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     failures: Counter[str] = field(default_factory=Counter)
+    non_html: set[str] = field(default_factory=set)  # pages answered with a PDF or the like
 
     @classmethod
     def load(cls, lake: Lake, since: str | None = None) -> FetchHistory:
@@ -92,6 +118,8 @@ class FetchHistory:
         ):
             runs_per_url.setdefault(canonical_url(url) or url, set()).add(run)
         history.failures.update({u: len(r) for u, r in runs_per_url.items()})
+        skipped = pages.filter(pc.equal(pages.column("outcome"), "skipped"))
+        history.non_html.update(canonical_url(u) or u for u in skipped.column("url").to_pylist())
         return history
 
 
@@ -113,6 +141,7 @@ class WebSource:
         history: FetchHistory,
         log_sink: Callable[[list[FetchLogRow]], None],
         chunk_size: int = 200,
+        session: WebSession | None = None,
     ) -> None:
         self.source = source
         self.http = http
@@ -121,7 +150,9 @@ class WebSource:
         self.history = history
         self.log_sink = log_sink
         self.chunk_size = chunk_size
+        self.session = session
         self.counts: Counter[str] = Counter()
+        self.errors: list[str] = []  # a feed or sitemap that failed: the source is incomplete
 
     def _log(self, responses: list[Response]) -> None:
         rows: list[FetchLogRow] = []
@@ -172,18 +203,18 @@ class WebSource:
             self._log([resp])
             if resp.outcome == "not_modified":
                 log.info("%s: %s not modified since the last run", s.name, url)
+                self.counts["not_modified"] += 1
                 continue
             if not resp.ok:
-                failures.append(
-                    Failure(
-                        s.name, url, "fetch", f"{url}: {kind} fetch failed: {resp.error}", url=url
-                    )
-                )
+                reason = f"{url}: {kind} fetch failed: {resp.error}"
+                failures.append(Failure(s.name, url, "fetch", reason, url=url))
+                self.errors.append(reason)
                 continue
             try:
                 found = self._parse(resp, kind)
             except FeedError as exc:
                 failures.append(Failure(s.name, url, "parse", f"{url}: {exc}", url=url))
+                self.errors.append(f"{url}: {kind} unreadable: {exc}")
                 continue
             if found.truncated:
                 log.warning(
@@ -207,8 +238,9 @@ class WebSource:
             return parse_url_list(resp.body, base, max_urls=cap)
         return parse_feed(resp.body, base, max_urls=cap, max_bytes=self.http.max_bytes * 5)
 
-    def _select(self, links: list[Link]) -> list[Link]:
-        """New links only: not in the lake, not given up on, each once."""
+    def _select(self, links: list[Link], tried: set[str]) -> list[Link]:
+        """New links only: not in the lake, not tried in this run by another source, not
+        given up on, not known to be something other than HTML; each once."""
         todo: list[Link] = []
         seen: set[str] = set()
         for link in links:
@@ -217,12 +249,17 @@ class WebSource:
                 continue
             seen.add(key)
             self.counts["discovered"] += 1
-            if key in self.known_urls:
+            if key in self.known_urls or key in tried:
                 self.counts["skipped"] += 1
+                continue
+            if key in self.history.non_html:
+                self.counts["skipped"] += 1
+                self.counts["not_html"] += 1
                 continue
             if self.history.failures.get(key, 0) >= self.http.max_failures_per_url:
                 self.counts["given_up"] += 1
                 continue
+            tried.add(key)
             todo.append(link)
         return todo
 
@@ -246,24 +283,25 @@ class WebSource:
 
     def documents(self) -> Iterator[RawDoc | Failure]:
         """Discover, then fetch new pages chunk by chunk (memory bounded by the chunk)."""
-        loop = LoopThread()
-        fetcher = Fetcher(self.http)
-        try:
-            loop.run(fetcher.__aenter__())
-            links, failures = loop.run(self._discover(fetcher))
-            yield from failures
-            todo = self._select(links)
-            log.info("%s: %d links, %d new", self.source.name, len(links), len(todo))
-            for start in range(0, len(todo), self.chunk_size):
-                chunk = todo[start : start + self.chunk_size]
-                responses = loop.run(fetcher.fetch_many([link.url for link in chunk]))
-                robots = fetcher.robots_attempts[:]
-                fetcher.robots_attempts.clear()
-                if robots:
-                    self.log_sink([self._row(a) for a in robots])
-                self._log(responses)
-                for link, resp in zip(chunk, responses, strict=True):
-                    yield self._to_doc(link, resp)
-        finally:
-            loop.run(fetcher.__aexit__(None, None, None))
-            loop.close()
+        if self.session is not None:
+            yield from self._documents(self.session)
+            return
+        with WebSession(self.http) as session:
+            yield from self._documents(session)
+
+    def _documents(self, session: WebSession) -> Iterator[RawDoc | Failure]:
+        loop, fetcher = session.loop, session.fetcher
+        links, failures = loop.run(self._discover(fetcher))
+        yield from failures
+        todo = self._select(links, session.tried)
+        log.info("%s: %d links, %d new", self.source.name, len(links), len(todo))
+        for start in range(0, len(todo), self.chunk_size):
+            chunk = todo[start : start + self.chunk_size]
+            responses = loop.run(fetcher.fetch_many([link.url for link in chunk]))
+            robots = fetcher.robots_attempts[:]
+            fetcher.robots_attempts.clear()
+            if robots:
+                self.log_sink([self._row(a) for a in robots])
+            self._log(responses)
+            for link, resp in zip(chunk, responses, strict=True):
+                yield self._to_doc(link, resp)

@@ -10,7 +10,10 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
+import atexit
 import contextlib
+import gc
+import signal
 import sys
 from collections.abc import Iterator
 from typing import IO, Annotated, Any
@@ -23,7 +26,9 @@ app = typer.Typer(
     help="newslake: news text to a Parquet lake of articles, entities and quotes.",
 )
 
-EXIT_OK, EXIT_FAILED_RUN, EXIT_BAD_INPUT = 0, 1, 2
+# 0: done; 1: finished, but failed validation; 2: bad configuration, date or input path;
+# 3: finished, but a source's feed or sitemap failed (the lake holds what the rest gave)
+EXIT_OK, EXIT_FAILED_RUN, EXIT_BAD_INPUT, EXIT_SOURCE_FAILED = 0, 1, 2, 3
 
 
 def _shown(lake: str) -> str:
@@ -87,12 +92,31 @@ class _Progress:
         self.bar.update(self._task(what), total=n)
 
 
-def _run_flow(name: str, fn: Any, **kwargs: Any) -> None:
-    """Run a flow with progress bars; exit codes: 0 done, 1 failed validation, 2 bad input."""
+def _run_flow(name: str, flow: str, **kwargs: Any) -> None:
+    """Run a flow (`module:function`) with progress bars, under a temporary Prefect API
+    that ends with this process; exit codes: 0 done, 1 failed validation, 2 bad input."""
+    import importlib
+
+    from flows.engine import apiserver
+    from flows.engine.settings import ConfigError, load_settings
+
+    try:  # the whole configuration is checked before anything starts
+        load_settings(kwargs.get("config"), lake=kwargs.get("lake"), workers=kwargs.get("workers"))
+    except ConfigError as exc:
+        typer.echo(f"newslake {name}: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    api = apiserver.start()  # first: it migrates its database while the imports below run
+    if api is not None:
+        # stopped last, after Prefect's own exit handlers have sent their logs and events
+        atexit.register(api.stop)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    module, _, attr = flow.partition(":")
+    fn = getattr(importlib.import_module(module), attr)
     from flows.engine import progress
     from flows.engine.flowrun import RunFailedError
-    from flows.engine.settings import ConfigError
 
+    if api is not None:
+        api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     reporter = _Progress()
     progress.install(reporter)
     try:
@@ -107,6 +131,14 @@ def _run_flow(name: str, fn: Any, **kwargs: Any) -> None:
     finally:
         progress.install(None)
     _print_summary(summary)
+    if summary["status"] == "partial":
+        raise typer.Exit(EXIT_SOURCE_FAILED)
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    # SIGTERM unwinds like Ctrl-C: the run records itself as failed, workers and the
+    # temporary API are stopped on the way out
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 ConfigOpt = Annotated[str | None, typer.Option(help="newslake.yaml to use")]
@@ -152,10 +184,14 @@ def run(
     workers: WorkersOpt = None,
 ) -> None:
     """Run the nightly flow once (on data/samples with the default config)."""
-    from flows.nightly import nightly
-
     _run_flow(
-        "run", nightly, run_date=date, config=config, lake=lake, workers=workers, inputs=source
+        "run",
+        "flows.nightly:nightly",
+        run_date=date,
+        config=config,
+        lake=lake,
+        workers=workers,
+        inputs=source,
     )
 
 
@@ -179,11 +215,9 @@ def backfill(
     workers: WorkersOpt = None,
 ) -> None:
     """Replay sources or archives over a date range; resumable (finished units are skipped)."""
-    from flows.backfill import backfill as flow
-
     _run_flow(
         "backfill",
-        flow,
+        "flows.backfill:backfill",
         start=_day(start, "--start"),
         end=_day(end, "--end"),
         sources=source,
@@ -205,11 +239,9 @@ def reprocess(
     workers: WorkersOpt = None,
 ) -> None:
     """Rebuild articles, mentions and quotes of a date range from the stored raw documents."""
-    from flows.reprocess import reprocess as flow
-
     _run_flow(
         "reprocess",
-        flow,
+        "flows.reprocess:reprocess",
         start=_day(start, "--start"),
         end=_day(end, "--end"),
         config=config,
@@ -443,7 +475,12 @@ def extract(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # Arrow's scanner threads must be joined while Arrow is still alive: left to the
+        # interpreter's final teardown they can abort the process after the work is done
+        gc.collect()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from collections import Counter
@@ -13,9 +14,10 @@ from typing import Any
 import pandas as pd
 
 from expectations.gate import Gate
+from flows.adapters.journal import Journal
 from flows.adapters.lake import Lake
 from flows.adapters.sources import WEB_KINDS, documents
-from flows.adapters.web import FetchHistory
+from flows.adapters.web import FetchHistory, WebSession
 from flows.engine import progress, tasks
 from flows.engine.ledger import (
     PIPELINE_VERSION,
@@ -25,11 +27,13 @@ from flows.engine.ledger import (
     now_utc,
     record_run,
 )
-from flows.engine.pipeline import BatchContext, Counts, KnownArticles, process
+from flows.engine.pipeline import BatchContext, BatchOptions, Counts, load_known, process
 from flows.engine.settings import Settings, SourceConfig, load_settings
+from flows.engine.validate import REPAIR_STATE, repair
 from flows.engine.workers import NlpRuntime
 from transforms.checks import source_anomalies
 from transforms.dates import run_day
+from transforms.integrity import RepairPlan
 from transforms.records import Failure, RawDoc
 from transforms.report import run_markdown
 from transforms.schemas import to_arrow
@@ -106,40 +110,138 @@ def new_run(settings: Settings, run_date: str | None) -> RunInfo:
 
 
 @contextlib.contextmanager
+def recorded_run(
+    flow_name: str, settings: Settings, lake: Lake, run: RunInfo, parameters: dict[str, Any]
+) -> Iterator[Counts]:
+    """The run's counts, filled as batches commit. If the run raises (or is stopped), its
+    `runs` row is written anyway, with status `failed`, the error and what it had done."""
+    counts = Counts()
+    try:
+        yield counts
+    except RunFailedError:
+        raise  # `finish` recorded it
+    except BaseException as exc:
+        signum = getattr(exc, "signal", None)  # Prefect's TerminationSignal on SIGTERM
+        if isinstance(signum, int):
+            message = f"stopped by signal {signum}"
+        else:
+            message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+        try:
+            record_run(
+                lake,
+                run,
+                flow_name,
+                parameters,
+                counts,
+                "failed",
+                message,
+                settings.model,
+                now_utc(),
+            )
+        except Exception as record_exc:  # the lake itself may be what failed
+            log.error("could not record the failed run %s: %s", run.run_id, record_exc)
+        raise
+
+
+@contextlib.contextmanager
 def batch_context(
-    settings: Settings, lake: Lake, run: RunInfo, force: bool = False
+    settings: Settings,
+    lake: Lake,
+    run: RunInfo,
+    counts: Counts,
+    force: bool = False,
+    keep_raw: bool = False,
+    repair: bool = True,
 ) -> Iterator[BatchContext]:
-    """Workers, the gate and what the lake already holds, for one run."""
+    """Workers, the gate and what the lake already holds, for one run.
+
+    Before anything is read, the lake is made whole: batches a crash interrupted are
+    finished or dropped (the journal), and what the integrity checks find broken is
+    repaired: rebuilt from raw, read again, or removed (`transforms.integrity`).
+    """
     with NlpRuntime(settings.model, settings.process_count(), settings.nlp_batch_size) as runtime:
-        yield BatchContext(lake, runtime, Gate(), run, KnownArticles.load(lake), force=force)
+        plan = make_whole(lake, counts) if repair else RepairPlan()
+        options = BatchOptions(force, keep_raw, max_chars=settings.nlp_max_chars)
+        ctx = BatchContext(lake, runtime, Gate(), run, load_known(lake, plan.reread), options)
+        if plan.rebuild:
+            rebuild = dataclasses.replace(options, force=True, keep_raw=True)
+            docs = lake.raw_documents(article_ids=plan.rebuild)
+            process_items(ctx, docs, settings, counts, options=rebuild)
+            lake.delete_state(REPAIR_STATE)
+        yield ctx
+
+
+def make_whole(lake: Lake, counts: Counts) -> RepairPlan:
+    """Finish or drop interrupted batches, clear dead temporaries, remove orphaned rows;
+    the plan says what is left to rebuild from raw or read again."""
+    recovery = Journal(lake).recover()
+    if recovery:
+        counts.notes.append(
+            f"journal: {len(recovery.applied)} interrupted batch(es) completed, "
+            f"{len(recovery.dropped)} uncommitted batch(es) dropped"
+        )
+    lake.sweep_temporaries()
+    plan = repair(lake)
+    if plan:
+        log.warning("%s", plan.describe())
+        counts.notes.append(plan.describe())
+    return plan
 
 
 def process_items(
-    ctx: BatchContext, items: Iterable[RawDoc | Failure], settings: Settings, as_tasks: bool = True
+    ctx: BatchContext,
+    items: Iterable[RawDoc | Failure],
+    settings: Settings,
+    counts: Counts,
+    as_tasks: bool = True,
+    options: BatchOptions | None = None,
 ) -> Counts:
     """The batch pipeline over a stream, reporting progress; each batch step a Prefect task run
-    (or inline, inside a task that already runs on a worker)."""
+    (or inline, inside a task that already runs on a worker). Each committed batch's counts
+    go into the run's `counts` at once; the return value is this stream's alone."""
     submit = tasks.submit if as_tasks else None
-    return process(ctx, progress.counting(items), settings.batch_size, ctx.run.started_at, submit)
+    return process(
+        ctx,
+        progress.counting(items),
+        settings.batch_size,
+        ctx.run.started_at,
+        submit,
+        options,
+        on_batch=counts.merge,
+    )
 
 
 def read_sources(
-    settings: Settings, lake: Lake, ctx: BatchContext, sources: list[SourceConfig]
-) -> Counts:
-    """Every selected source through the pipeline; adapter counts land on the run day."""
-    counts = Counts()
+    settings: Settings, lake: Lake, ctx: BatchContext, sources: list[SourceConfig], counts: Counts
+) -> None:
+    """Every selected source through the pipeline into the run's counts; adapter counts
+    (discovered, skipped, ...) land on the run day, and a source whose feed or sitemap
+    failed is named in `counts.source_errors`."""
     run = ctx.run
-    history = FetchHistory.load(lake) if any(s.kind in WEB_KINDS for s in sources) else None
-    for source in sources:
-        log.info("source %s (%s)", source.name, source.kind)
-        found: Counter[str] = Counter()
-        items = documents(
-            source, settings, run, lake, ctx.known.urls, history, found, run.started_at
-        )
-        counts.merge(process_items(ctx, items, settings))
-        for what, n in found.items():
-            counts.bump(source.name, run.run_date.isoformat(), what, n)
-    return counts
+    web = [s for s in sources if s.kind in WEB_KINDS]
+    history = FetchHistory.load(lake) if web else None
+    with contextlib.ExitStack() as stack:
+        session = stack.enter_context(WebSession(settings.http)) if web else None
+        for source in sources:
+            log.info("source %s (%s)", source.name, source.kind)
+            found: Counter[str] = Counter()
+            errors: list[str] = []
+            items = documents(
+                source,
+                settings,
+                run,
+                lake,
+                ctx.known.urls,
+                history,
+                found,
+                run.started_at,
+                session,
+                errors,
+            )
+            process_items(ctx, items, settings, counts)
+            for what, n in found.items():
+                counts.bump(source.name, run.run_date.isoformat(), what, n)
+            counts.source_errors += [f"source {source.name}: {e}" for e in errors]
 
 
 def finish(
@@ -151,9 +253,10 @@ def finish(
     parameters: dict[str, Any],
 ) -> dict[str, Any]:
     """Record the run (runs, coverage), publish the artifact, fail the flow if it failed."""
-    anomalies = check_anomalies(settings, lake, run, counts)
+    # a reprocess reads the lake's own raw rows, not a source: there is no volume to watch
+    anomalies = [] if flow_name == "reprocess" else check_anomalies(settings, lake, run, counts)
     status, message = decide_status(counts, settings.validation.max_quarantine_rate)
-    if anomalies and status == "completed":
+    if anomalies and status != "failed":
         if settings.validation.anomaly_action == "fail":
             status, message = "failed", "anomalies: " + "; ".join(anomalies)
         else:
@@ -176,17 +279,18 @@ def finish(
 
 
 def source_history(lake: Lake, run: RunInfo, window: int) -> dict[str, list[int]]:
-    """Documents fetched per source in its last `window` runs before this one, newest first."""
+    """Documents each source offered (discovered: new or already known) in its last
+    `window` runs before this one, newest first."""
     since = (run.run_date - dt.timedelta(days=max(90, 7 * window))).isoformat()
     cov = lake.read_arrow(
-        "coverage", start=since, columns=["source", "run_id", "fetched"]
+        "coverage", start=since, columns=["source", "run_id", "discovered"]
     ).to_pylist()
     runs = lake.read_arrow("runs", start=since, columns=["run_id", "started_at"]).to_pylist()
     started = {r["run_id"]: r["started_at"] for r in runs if r["run_id"] != run.run_id}
     per: dict[str, dict[str, int]] = {}
     for row in cov:
         if row["run_id"] in started:
-            per.setdefault(row["source"], Counter())[row["run_id"]] += row["fetched"]
+            per.setdefault(row["source"], Counter())[row["run_id"]] += row["discovered"]
     return {
         src: [n for rid, n in sorted(by_run.items(), key=lambda kv: started[kv[0]], reverse=True)][
             :window
@@ -199,7 +303,9 @@ def check_anomalies(settings: Settings, lake: Lake, run: RunInfo, counts: Counts
     """Volume, empty-source and quarantine-rate checks per source (the `anomalies` suite);
     results go to the validations table; returns what failed, in words."""
     current = {
-        src: dict(c) for src, c in counts.per_source.items() if c.get("fetched") or c.get("failed")
+        src: dict(c)
+        for src, c in counts.per_source.items()
+        if c.get("discovered") or c.get("fetched") or c.get("failed")
     }
     if not current:
         return []
@@ -217,7 +323,7 @@ def check_anomalies(settings: Settings, lake: Lake, run: RunInfo, counts: Counts
         for name in failed:
             check = name.split("(")[-1].rstrip(")").strip("_").removesuffix("_ok")
             problems.append(
-                f"{row['source']}: {check} (fetched {row['fetched']}, median of the last "
+                f"{row['source']}: {check} (offered {row['offered']}, median of the last "
                 f"{row['previous_runs']} runs {row['previous_median']}, "
                 f"quarantined {row['quarantine_rate']:.0%})"
             )

@@ -73,17 +73,20 @@ class RunSummary:
 
 
 def decide_status(counts: Counts, max_quarantine_rate: float) -> tuple[str, str]:
-    """completed or failed, and why."""
+    """completed, partial (a source's feed or sitemap failed) or failed, and why."""
     if counts.batch_failures:
         return "failed", "batch validation failed: " + "; ".join(counts.batch_failures[:5])
     rate = counts.quarantined / counts.inputs if counts.inputs else 0.0
     if counts.inputs >= 10 and rate > max_quarantine_rate:
         return "failed", f"quarantine rate {rate:.0%} exceeds {max_quarantine_rate:.0%}"
     written = counts.written.get("articles", 0)
-    return (
-        "completed",
-        f"{written} articles written, {counts.skipped} unchanged, {counts.quarantined} quarantined",
+    message = (
+        f"{written} articles written, {counts.skipped} unchanged, {counts.quarantined} quarantined"
     )
+    if counts.source_errors:
+        # the lake holds what the other sources gave; this one is short of what it has
+        return "partial", "; ".join([message, *counts.source_errors[:5], *counts.notes])
+    return "completed", "; ".join([message, *counts.notes])
 
 
 def record_run(

@@ -1,30 +1,34 @@
 """The batch pipeline every flow shares: documents in, validated rows in the lake out.
 
     documents ─▶ extract (workers) ─▶ article rows, skip unchanged ─▶ NLP (workers)
-              ─▶ mention/quote/raw rows ─▶ validation gate ─▶ lake merge
+              ─▶ mention/quote rows ─▶ validation gate ─▶ journal commit
 
 Batches are bounded (settings.batch_size), so memory does not grow with the
-input; NLP of batch k+1 overlaps the validation and writing of batch k.
+input; NLP of batch k+1 overlaps the validation and writing of batch k. This
+module only sequences steps and effects: what to skip, keep or quarantine is
+decided in `transforms.batch` and `transforms.tables`, and a batch reaches the
+lake through the journal (`flows.adapters.journal`), articles last.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import logging
+import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
 from expectations.gate import Gate, merge_summaries
+from flows.adapters.journal import BatchWrite, Journal
 from flows.adapters.lake import Lake
 from flows.engine.workers import NlpRuntime
+from transforms.batch import KnownArticles, Verdict, decide
 from transforms.checks import article_checks, mention_checks, quote_checks
-from transforms.dedup import NearDuplicateIndex
 from transforms.records import Failure, RawDoc
 from transforms.schemas import (
     ArticleRow,
@@ -68,6 +72,8 @@ class Counts:
     speakers: Counter[str] = field(default_factory=Counter)  # speaker_name -> quotes written
     # table -> the gate's results over every batch of the run, merged (for Data Docs)
     validated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the run repaired or recovered
+    source_errors: list[str] = field(default_factory=list)  # feeds/sitemaps that failed
 
     def add_validated(self, table: str, summary: dict[str, Any] | None) -> None:
         """Fold one batch's validation result into the run's result for the table."""
@@ -96,6 +102,8 @@ class Counts:
         self.skipped += other.skipped
         self.failed += other.failed
         self.batch_failures += other.batch_failures
+        self.notes += other.notes
+        self.source_errors += other.source_errors
         for key, c in other.per_day.items():
             self.per_day[key].update(c)
         self.validation.update(other.validation)
@@ -104,42 +112,37 @@ class Counts:
             self.add_validated(table, summary)
 
 
-@dataclass
-class KnownArticles:
-    """Articles already in the lake, for skipping, partition keeping and duplicates."""
-
-    dates: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (date, text hash)
-    by_hash: dict[str, str] = field(default_factory=dict)  # text hash -> first article id
-    urls: set[str] = field(default_factory=set)  # canonical URLs: known pages are not fetched
-    near: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
-
-    @classmethod
-    def load(cls, lake: Lake) -> KnownArticles:
-        """Read the id, hash, URL, date and SimHash columns of the articles table."""
-        columns = ["article_id", "text_sha256", "canonical_url", "date", "simhash", "fetched_at"]
-        table = lake.read_arrow("articles", columns=columns)
-        table = table.sort_by([("fetched_at", "ascending"), ("article_id", "ascending")])
-        known = cls()
-        values = zip(*(table.column(c).to_pylist() for c in columns[:5]), strict=True)
-        for aid, sha, url, date, sim in values:
-            known.dates[aid] = (date, sha)
-            known.by_hash.setdefault(sha, aid)
-            known.near.add(sim, aid)
-            if url:
-                known.urls.add(url)
-        return known
+def load_known(lake: Lake, stale: Iterable[str] = ()) -> KnownArticles:
+    """What the lake's committed articles say (ids, hashes, URLs, dates, SimHashes)."""
+    columns = ["article_id", "text_sha256", "canonical_url", "date", "simhash", "fetched_at"]
+    table = lake.read_arrow("articles", columns=columns)
+    table = table.sort_by([("fetched_at", "ascending"), ("article_id", "ascending")])
+    return KnownArticles.from_columns(
+        *(table.column(c).to_pylist() for c in columns[:5]), stale=stale
+    )
 
 
 @dataclass
 class Prepared:
     """A batch after extraction, before NLP."""
 
-    number: int
+    batch_id: str  # the journal's name for the batch: the same across retries of its write
     articles: list[ArticleRow]
     raws: list[RawRow]
-    replaced: dict[str, str]  # article_id -> partition whose old derived rows must go
     failures: list[Failure]
     counts: Counts
+    # articles not sent to NLP (text over the limit), with the reason
+    rejected: list[tuple[ArticleRow, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a run treats what it reads (fixed for the run, or for one backfill unit)."""
+
+    force: bool = False  # reprocess: rewrite articles even when their text is unchanged
+    keep_raw: bool = False  # reprocess: the raw rows are the input, leave them as they are
+    date_range: tuple[str, str] | None = None  # backfill: articles dated outside are skipped
+    max_chars: int = 300_000  # longer texts are quarantined, not analysed
 
 
 @dataclass
@@ -151,10 +154,11 @@ class BatchContext:
     gate: Gate
     run: RunInfo
     known: KnownArticles
-    force: bool = False  # reprocess: rewrite articles even when their text is unchanged
-    keep_raw: bool = False  # reprocess: the raw rows are the input, leave them as they are
-    date_range: tuple[str, str] | None = None  # backfill: articles dated outside are skipped
-    batch_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    options: BatchOptions = field(default_factory=BatchOptions)
+    journal: Journal = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.journal = Journal(self.lake)
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -164,8 +168,11 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
+def prepare_batch(
+    ctx: BatchContext, items: list[RawDoc | Failure], options: BatchOptions | None = None
+) -> Prepared:
     """Extract a batch and build its article and raw rows; unchanged known articles are skipped."""
+    opts = options or ctx.options
     counts = Counts(inputs=len(items))
     docs = [d for d in items if isinstance(d, RawDoc)]
     failures = [d for d in items if isinstance(d, Failure)]
@@ -175,98 +182,72 @@ def prepare_batch(ctx: BatchContext, items: list[RawDoc | Failure]) -> Prepared:
         counts.bump(f.source, run_day, "failed")
     for d in docs:
         counts.bump(d.source, run_day, "fetched")
-    articles: list[ArticleRow] = []
-    raws: list[RawRow] = []
-    replaced: dict[str, str] = {}
+    prep = Prepared(f"{ctx.run.run_id}-{uuid.uuid4().hex[:12]}", [], [], failures, counts)
     seen: set[str] = set()
-    for doc, result in zip(docs, ctx.runtime.rows(docs, ctx.run, not ctx.keep_raw), strict=True):
+    for doc, result in zip(docs, ctx.runtime.rows(docs, ctx.run, not opts.keep_raw), strict=True):
         if isinstance(result, Failure):
             failures.append(result)
             counts.bump(doc.source, run_day, "failed")
             continue
         row, raw = result
         counts.bump(doc.source, row.date, "extracted")
-        if ctx.date_range and not (ctx.date_range[0] <= row.date <= ctx.date_range[1]):
-            counts.bump(doc.source, row.date, "out_of_range")
+        d = decide(row, raw, ctx.known, seen, opts.force, opts.date_range)
+        if d.verdict is Verdict.OUT_OF_RANGE:
+            counts.bump(doc.source, d.day, "out_of_range")
             continue
-        if row.article_id in seen:
+        if not d.written:
             counts.skipped += 1
-            counts.bump(doc.source, row.date, "skipped")
+            counts.bump(doc.source, d.day, "skipped")
             continue
-        seen.add(row.article_id)
-        old = ctx.known.dates.get(row.article_id)
-        if old is not None:
-            old_date, old_sha = old
-            if old_sha == row.text_sha256 and not ctx.force:
-                counts.skipped += 1
-                counts.bump(doc.source, old_date, "skipped")
-                continue
-            # an article keeps its partition for good
-            row = _with(row, date=old_date)
-            raw = raw and _with(raw, date=old_date)
-            replaced[row.article_id] = old_date
-        first = ctx.known.by_hash.get(row.text_sha256)
-        if first is None or first == row.article_id:
-            first = ctx.known.near.find(row.simhash, exclude=row.article_id)
-        if first is not None:
-            row = _with(row, duplicate_of=first)
-        ctx.known.by_hash.setdefault(row.text_sha256, row.article_id)
-        ctx.known.near.add(row.simhash, row.article_id)
-        ctx.known.dates[row.article_id] = (row.date, row.text_sha256)
-        if row.canonical_url:
-            ctx.known.urls.add(row.canonical_url)
-        articles.append(row)
-        if raw is not None:
-            raws.append(raw)
-    return Prepared(next(ctx.batch_numbers), articles, raws, replaced, failures, counts)
-
-
-T = TypeVar("T")
-
-
-def _with(row: T, **changes: Any) -> T:
-    from dataclasses import replace
-
-    return replace(row, **changes)  # type: ignore[type-var]
-
-
-def _frame(table: str, rows: list[Any]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows_to_columns(table, rows))
-    return frame
-
-
-def _json_row(row: Any) -> str:
-    from dataclasses import asdict
-
-    data = asdict(row)
-    data.pop("body", None)  # raw bytes stay in the raw table
-    return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
+        if len(d.row.text) > opts.max_chars:
+            reason = (
+                f"article {d.row.article_id} ({d.row.origin}): text of {len(d.row.text):,} "
+                f"characters exceeds the limit of {opts.max_chars:,} (nlp_max_chars); not analysed"
+            )
+            prep.rejected.append((d.row, reason))
+        else:
+            prep.articles.append(d.row)
+        if d.raw is not None:
+            prep.raws.append(d.raw)
+    return prep
 
 
 def finish_batch(
     ctx: BatchContext, prep: Prepared, analyses: list[Analysis], now: dt.datetime
 ) -> Counts:
-    """Build derived rows, validate every table of the batch, write what passed."""
+    """Build derived rows, validate every table of the batch, commit what passed."""
     counts = prep.counts
     run = ctx.run
     # a page that could not be fetched is in fetch_log already; everything else is quarantined
     quarantine: list[QuarantineRow] = [
         failure_row(f, run, now) for f in prep.failures if f.stage != "fetch"
     ]
-    articles = prep.articles
+    quarantine += [rejected_row("articles", a, [], run, now, why) for a, why in prep.rejected]
+    articles: list[ArticleRow] = []
     mentions: list[MentionRow] = []
     quotes: list[QuoteRow] = []
-    for art, analysis in zip(articles, analyses, strict=True):
-        mentions += mention_rows(art, analysis.mentions)
-        quotes += quote_rows(art, analysis.quotes)
+    for art, analysis in zip(prep.articles, analyses, strict=True):
+        if analysis.error is not None:
+            why = f"article {art.article_id} ({art.origin}): NLP failed: {analysis.error}"
+            quarantine.append(rejected_row("articles", art, [], run, now, why))
+            continue
+        try:
+            m, q = mention_rows(art, analysis.mentions), quote_rows(art, analysis.quotes)
+        except Exception as exc:  # one article's rows must not stop the batch
+            why = f"article {art.article_id} ({art.origin}): building its rows failed: {exc}"
+            quarantine.append(rejected_row("articles", art, [], run, now, why))
+            continue
+        articles.append(art)
+        mentions += m
+        quotes += q
 
     validations: list[ValidationRow] = []
-    partition = f"batch-{prep.number}"
+    partition = f"batch-{prep.batch_id}"
 
     def gate(table: str, rows: list[Any], checks: dict[str, list[bool]] | None = None) -> list[Any]:
         if not rows:
             return rows
-        frame = _frame(table, rows)
+        frame = pd.DataFrame(rows_to_columns(table, rows))
         for name, values in (checks or {}).items():
             frame[name] = values
         result = ctx.gate.validate(table, frame)
@@ -277,28 +258,9 @@ def finish_batch(
         counts.batch_failures += result.batch_failures
         if not result.rejected:
             return rows
-        keep = []
-        for i, row in enumerate(rows):
-            failed = result.rejected.get(i)
-            if failed is None:
-                keep.append(row)
-                continue
-            key = "|".join(str(getattr(row, k)) for k in _key_of(table))
-            art = getattr(row, "article_id", None)
-            quarantine.append(
-                rejected_row(
-                    table,
-                    key,
-                    _json_row(row),
-                    failed,
-                    getattr(row, "source", "") or "",
-                    getattr(row, "origin", art or "") or "",
-                    row.date,
-                    run,
-                    now,
-                )
-            )
-        return keep
+        for i, failed in sorted(result.rejected.items()):
+            quarantine.append(rejected_row(table, rows[i], failed, run, now))
+        return [row for i, row in enumerate(rows) if i not in result.rejected]
 
     texts = {a.article_id: a.text for a in articles}
     good_articles = gate("articles", articles, article_checks([_asmap(a) for a in articles]))
@@ -313,43 +275,37 @@ def finish_batch(
 
     if counts.batch_failures:
         # a batch-level failure writes nothing of the batch but its quarantine and results
-        log.error("batch %s not written: %s", prep.number, "; ".join(counts.batch_failures))
+        log.error("batch %s not written: %s", prep.batch_id, "; ".join(counts.batch_failures))
         quarantine += [
-            rejected_row(
-                "articles",
-                a.article_id,
-                _json_row(a),
-                ["batch failed"],
-                a.source,
-                a.origin,
-                a.date,
-                run,
-                now,
-            )
-            for a in articles
+            rejected_row("articles", a, ["batch failed"], run, now) for a in good_articles
         ]
         good_articles, mentions, quotes, raws = [], [], [], []
 
-    for aid, date in prep.replaced.items():
-        if aid in good_ids and not counts.batch_failures:
-            for table in ("mentions", "quotes"):
-                ctx.lake.delete_rows(table, date, "article_id", [aid])
+    # every written article's stored mentions and quotes are replaced by its new ones
+    replace: dict[str, list[str]] = defaultdict(list)
+    for a in good_articles:
+        replace[a.date].append(a.article_id)
+    batch = BatchWrite(
+        prep.batch_id,
+        replace={"mentions": dict(replace), "quotes": dict(replace)} if replace else {},
+    )
     for table, rows in (
         ("articles", good_articles),
         ("mentions", mentions),
         ("quotes", quotes),
         ("raw", raws),
+        ("quarantine", quarantine),
+        ("validations", validations),
     ):
         if rows:
-            ctx.lake.write(table, to_arrow(table, rows))
-            counts.written[table] += len(rows)
-    if quarantine:
-        ctx.lake.write("quarantine", to_arrow("quarantine", quarantine))
-    if validations:
-        ctx.lake.write("validations", to_arrow("validations", validations))
+            batch.tables[table] = to_arrow(table, rows)
+    ctx.journal.commit(batch)
+    for table in CONTENT_TABLES:
+        counts.written[table] += batch.rows(table)
     counts.quarantined += len(quarantine)
     counts.failed += len(prep.failures)
-    by_article_source = {a.article_id: a.source for a in articles}
+    by_article_source = {a.article_id: a.source for a in prep.articles}
+    by_article_source.update({a.article_id: a.source for a, _ in prep.rejected})
     for a in good_articles:
         counts.bump(a.source, a.date, "written")
     counts.speakers.update(
@@ -359,12 +315,6 @@ def finish_batch(
         src = by_article_source.get(q.origin, q.source)
         counts.bump(src, q.date, "quarantined")
     return counts
-
-
-def _key_of(table: str) -> tuple[str, ...]:
-    from transforms.schemas import TABLES
-
-    return TABLES[table].key
 
 
 def _asmap(row: Any) -> dict[str, Any]:
@@ -391,23 +341,34 @@ def process(
     batch_size: int,
     now: dt.datetime,
     submit: Any = None,
+    options: BatchOptions | None = None,
+    on_batch: Callable[[Counts], None] | None = None,
 ) -> Counts:
-    """Run the whole pipeline over a stream of documents, batch by batch.
+    """Run the whole pipeline over a stream of documents, batch by batch; their counts.
 
     `submit(fn, *args)` runs a step and returns an object with `.result()`; the
     flows pass Prefect task submission, so each batch step is a task run.
+    `on_batch` gets each batch's counts as soon as the batch is committed, so a run
+    that fails later still records what it wrote.
     """
     total = Counts()
     submit = submit or _run_now
+
+    def done(prep: Prepared, future: Any) -> None:
+        counts = submit(finish_batch, ctx, prep, future.result(), now).result()
+        total.merge(counts)
+        if on_batch is not None:
+            on_batch(counts)
+
     pending: tuple[Prepared, Any] | None = None
     for chunk in batched(items, batch_size):
-        prep = submit(prepare_batch, ctx, chunk).result()
+        prep = submit(prepare_batch, ctx, chunk, options).result()
         future = submit(analyze_texts, ctx, [a.text for a in prep.articles])
         if pending is not None:
-            total.merge(submit(finish_batch, ctx, pending[0], pending[1].result(), now).result())
+            done(*pending)
         pending = (prep, future)
     if pending is not None:
-        total.merge(submit(finish_batch, ctx, pending[0], pending[1].result(), now).result())
+        done(*pending)
     return total
 
 

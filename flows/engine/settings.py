@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG = "newslake.yaml"
 
@@ -35,13 +44,41 @@ class SourceConfig(BaseModel):
             raise ValueError(f"source {self.name!r}: kind {self.kind} needs 'url'")
         if self.kind == "urls" and not self.urls:
             raise ValueError(f"source {self.name!r}: kind urls needs 'urls'")
+        for url in [self.url] if self.kind in ("rss", "sitemap") else self.urls:
+            problem = _web_url_problem(url or "")
+            if problem:
+                raise ValueError(f"source {self.name!r}: {url!r} {problem}")
         return self
+
+
+def _web_url_problem(url: str) -> str | None:
+    """Why a source URL cannot be fetched, or None: only well-formed http(s) URLs can."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a malformed port)
+    except ValueError as exc:
+        return f"is not a well-formed URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "is not an http(s) URL" if parts.scheme else "is not a URL (no http:// or https://)"
+    if not parts.hostname or any(c.isspace() for c in url):
+        return "is not a well-formed URL (no host, or a space in it)"
+    return None
 
 
 class HttpConfig(BaseModel):
     """Politeness and safety limits for fetching."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_global_switch(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "allow_private" in data:
+            raise ValueError(
+                "http.allow_private is gone: list the networks (allow_networks: "
+                '["10.0.0.0/8"]) or host names (allow_hosts) that may be fetched instead'
+            )
+        return data
 
     user_agent: str = "newslake/0.1 (+https://github.com/newslake/newslake)"
     max_connections: int = 16
@@ -54,9 +91,24 @@ class HttpConfig(BaseModel):
     backoff: float = 0.5
     max_retry_after: float = 60.0
     respect_robots: bool = True
-    allow_private: bool = False
+    # private, loopback and link-local addresses are refused except inside these networks
+    # (CIDR, e.g. 10.1.2.0/24 for an internal mirror) or for these host names
+    allow_networks: list[str] = Field(default_factory=list)
+    allow_hosts: list[str] = Field(default_factory=list)
     max_urls_per_feed: int = 5000
     max_failures_per_url: int = 3
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"allow_networks: {network!r} is not a network (CIDR, e.g. 10.0.0.0/8)"
+                ) from None
+        return value
 
 
 class ValidationConfig(BaseModel):
@@ -85,6 +137,12 @@ class Settings(BaseModel):
     workers: int = Field(default=0, description="NLP processes; 0 = one per core, 1 = in-process")
     batch_size: int = 500
     nlp_batch_size: int = 32
+    nlp_max_chars: int = Field(
+        default=300_000,
+        gt=0,
+        description="longer texts (a page that is mostly an embedded data blob) are "
+        "quarantined with their length, not analysed",
+    )
     sources: list[SourceConfig] = Field(default_factory=list)
     http: HttpConfig = Field(default_factory=HttpConfig)
     validation: ValidationConfig = Field(default_factory=ValidationConfig)
@@ -129,9 +187,21 @@ def load_settings(path: str | None = None, **overrides: Any) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{config_path}: {exc}") from exc
+        raise ConfigError(f"{config_path}: {_problems(exc)}") from None
     base = config_path.resolve().parent
     return _resolve_paths(settings, base)
+
+
+def _problems(exc: ValidationError) -> str:
+    """A validation error as one line: where, and what is wrong there."""
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            out.append(f"unknown key {where!r}")
+        else:
+            out.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
+    return "; ".join(out)
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:

@@ -11,6 +11,7 @@ uploaded). A flow's run builds its Data Docs from the gate's results instead
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import shutil
 import tempfile
@@ -23,9 +24,11 @@ import pandas as pd
 import pyarrow as pa
 
 from expectations.gate import SUITE_DIR, Gate, load_suite_json
+from flows.adapters.journal import Journal
 from flows.adapters.lake import Lake
 from flows.engine.ledger import now_utc
 from transforms.checks import article_checks, mention_checks, quote_checks
+from transforms.integrity import DERIVED_TABLES, Integrity, RepairPlan, check_ids, plan_repair
 from transforms.schemas import TABLES, ValidationRow, to_arrow
 
 log = logging.getLogger("newslake.validate")
@@ -42,6 +45,7 @@ class ValidateReport:
     checked: list[tuple[str, str, int]] = field(default_factory=list)  # table, partition, rows
     failures: list[str] = field(default_factory=list)
     docs: str | None = None
+    integrity: Integrity | None = None
 
     @property
     def ok(self) -> bool:
@@ -92,13 +96,16 @@ def validate_lake(
     docs: bool = True,
     run_id: str | None = None,
 ) -> ValidateReport:
-    """Validate partitions (all, or those dates) of the tables; record; build Data Docs."""
+    """Validate partitions (all, or those dates) of the tables and the lake's integrity
+    across tables; record; build Data Docs. Articles with bad spans are noted under
+    `_state/` for the next run to rebuild."""
     report = ValidateReport(run_id or f"validate-{uuid.uuid4()}")
     gate = Gate()
     builder = DocsBuilder() if docs else None
     now = now_utc()
     records: list[ValidationRow] = []
     wanted = set(dates or ())
+    bad_spans: dict[str, set[str]] = {}
     for table in tables or list(TABLES):
         parts = lake.partitions(table)
         for date in parts if dates is None else [d for d in parts if d in wanted]:
@@ -113,11 +120,64 @@ def validate_lake(
                 records.append(o.row(report.run_id, table, date, now))
             if builder is not None and result.summary is not None:
                 builder.add(table, date, result.summary)
+            checks = [c for c in SPAN_CHECKS if c in frame.columns]
+            if checks and len(frame):
+                bad = ~frame[checks].all(axis=1)
+                bad_spans.setdefault(table, set()).update(frame.loc[bad, "article_id"].tolist())
     if records:
         lake.write("validations", to_arrow("validations", records))
+    pending = Journal(lake).pending()
+    if pending:
+        report.failures.append(
+            f"journal: {len(pending)} batch(es) interrupted mid-write ({', '.join(pending[:3])}"
+            f"{' ...' if len(pending) > 3 else ''}); the next run completes or drops them"
+        )
+    # a bad span of a row whose article is gone is an orphan, which integrity names anyway
+    known = set(lake.read_arrow("articles", columns=["article_id"]).column(0).to_pylist())
+    flagged = {t: sorted(ids & known) for t, ids in bad_spans.items() if ids & known}
+    integrity, _ = lake_integrity(lake, flagged)
+    report.integrity = integrity
+    report.failures += [f"integrity: {p}" for p in integrity.problems()]
+    if flagged:
+        lake.write_state(REPAIR_STATE, json.dumps(flagged, sort_keys=True).encode())
     if builder is not None and report.checked:
         report.docs = builder.publish(lake)
     return report
+
+
+REPAIR_STATE = "repair.json"  # articles `validate` found with bad spans, for the next run
+SPAN_CHECKS = ("_span_ok", "_quote_span_ok", "_speaker_span_ok", "_cue_span_ok")
+
+
+def lake_integrity(
+    lake: Lake, bad_spans: dict[str, list[str]] | None = None
+) -> tuple[Integrity, set[str]]:
+    """Integrity across tables from their id columns (read file by file), and the raw ids."""
+    articles = lake.read_arrow("articles", columns=["article_id", "date"])
+    dates = dict(
+        zip(
+            articles.column("article_id").to_pylist(),
+            articles.column("date").to_pylist(),
+            strict=True,
+        )
+    )
+    raw_ids = set(lake.read_arrow("raw", columns=["article_id"]).column(0).to_pylist())
+    derived = {t: lake.distinct(t, "article_id") for t in DERIVED_TABLES}
+    return check_ids(dates, raw_ids, derived, bad_spans), raw_ids
+
+
+def repair(lake: Lake) -> RepairPlan:
+    """Plan the repair of what is broken and remove orphaned rows; the caller rebuilds or
+    reads again the rest (a run, before it reads its sources)."""
+    flagged = json.loads(lake.read_state(REPAIR_STATE) or b"{}")
+    integrity, raw_ids = lake_integrity(lake, flagged)
+    plan = plan_repair(integrity, raw_ids)
+    for table, parts in plan.drop.items():
+        for date, ids in parts.items():
+            lake.delete_rows(table, date, "article_id", sorted(ids))
+    if not plan.rebuild:
+        lake.delete_state(REPAIR_STATE)
+    return plan
 
 
 class DocsBuilder:

@@ -9,8 +9,11 @@ holder through `analyze_in_process`.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -18,6 +21,7 @@ from transforms.records import Extracted, Failure, RawDoc
 from transforms.schemas import ArticleRow, RawRow
 from transforms.tables import Analysis, RunInfo, article_row, raw_row
 
+log = logging.getLogger("newslake.workers")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -36,20 +40,51 @@ def _nlp(model: str) -> Any:
     return nlp
 
 
-def _init_worker(model: str) -> None:
+def _init_worker(model: str, parent: int) -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")
+    _exit_with_parent(parent)
     _nlp(model)
 
 
+def _exit_with_parent(parent: int, interval_s: float = 0.5) -> None:
+    """A worker never outlives the process that started it (killed, even by SIGKILL):
+    a daemon thread watches the parent's pid and ends this process when it changes.
+    The pid comes from the parent itself: one that died while this worker was still
+    starting is noticed too."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newslake-parent-watch", daemon=True).start()
+
+
 def analyze_in_process(texts: Sequence[str], model: str, batch_size: int = 32) -> list[Analysis]:
-    """Entities and quotes of each text, with this process's model."""
+    """Entities and quotes of each text, with this process's model.
+
+    A text that makes spaCy or one of our components raise gets an Analysis with
+    its error, and the others are analysed as usual: one bad document never costs
+    its batch.
+    """
+    nlp = _nlp(model)
+    try:
+        return [_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    except Exception:
+        log.warning("a text failed in nlp.pipe; analysing the %d texts one by one", len(texts))
+    out = []
+    for text in texts:
+        try:
+            out.append(_analysis(nlp(text)))
+        except Exception as exc:
+            out.append(Analysis((), (), error=f"{type(exc).__name__}: {exc}"[:500]))
+    return out
+
+
+def _analysis(doc: Any) -> Analysis:
     from transforms.nlp import mentions_of, quotes_of
 
-    nlp = _nlp(model)
-    return [
-        Analysis(tuple(mentions_of(doc)), tuple(quotes_of(doc)))
-        for doc in nlp.pipe(texts, batch_size=batch_size)
-    ]
+    return Analysis(tuple(mentions_of(doc)), tuple(quotes_of(doc)))
 
 
 def extract_in_process(docs: Sequence[RawDoc]) -> list[Extracted | Failure]:
@@ -88,8 +123,13 @@ def rows_in_process(docs: Sequence[RawDoc], run: RunInfo, with_raw: bool) -> lis
         if isinstance(result, Failure):
             out.append(result)
             continue
-        row = article_row(doc, result, run)
-        raw = raw_row(doc, row.article_id, row.date, result.encoding) if with_raw else None
+        try:
+            row = article_row(doc, result, run)
+            raw = raw_row(doc, row.article_id, row.date, result.encoding) if with_raw else None
+        except Exception as exc:  # one document's row must not stop the batch
+            reason = f"{doc.origin}: building its article row failed: {exc!r}"
+            out.append(Failure(doc.source, doc.origin, "extract", reason, url=doc.url))
+            continue
         out.append((row, raw))
     return out
 
@@ -115,14 +155,21 @@ class NlpRuntime:
                 max_workers=self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.model,),
+                initargs=(self.model, os.getpid()),
             )
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if self._pool is None:
+            return
+        if exc_type is not None:
+            # leaving on an error or a stop signal: the workers' current texts are not needed
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        else:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._pool = None
 
     def _map(self, fn: Callable[..., list[R]], items: Sequence[T], *args: Any) -> list[R]:
         if not items:

@@ -32,13 +32,22 @@ def server():
     srv.shutdown()
 
 
+@pytest.fixture(scope="module")
+def internal():
+    """A second loopback address: a stand-in for an internal service nobody allowed."""
+    need_corpus()
+    srv, _ = localserver.start(CORPUS, host="127.0.0.2")
+    yield srv
+    srv.shutdown()
+
+
 def base(server) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def cfg(**changes) -> HttpConfig:
     defaults = dict(
-        allow_private=True,
+        allow_networks=["127.0.0.1/32"],  # the test server; 127.0.0.2 stays refused
         read_timeout=1.0,
         connect_timeout=1.0,
         retries=2,
@@ -106,6 +115,25 @@ def test_private_addresses_are_refused_by_default(server):
     assert meta.outcome == "refused"
 
 
+def test_a_redirect_out_of_the_allow_list_is_refused(server, internal):
+    target = f"http://127.0.0.2:{internal.server_address[1]}/html/x.html"
+    resp = fetch_all(cfg(), [f"{base(server)}/redirect?to={target}"])[0]
+    assert resp.outcome == "refused" and "outside allow_networks" in resp.error
+    assert [a.outcome for a in resp.attempts] == ["refused"]  # one attempt, logged, no retry
+    assert internal.state.hits["/html/x.html"] == 0  # nothing reached it
+    # allowing the second address (a mirror) lets the same redirect through
+    allowed = cfg(allow_networks=["127.0.0.1/32", "127.0.0.2/32"], respect_robots=False)
+    resp = fetch_all(allowed, [f"{base(server)}/redirect?to={target}"])[0]
+    assert resp.status == 404 and internal.state.hits["/html/x.html"] == 1
+
+
+def test_allow_lists_are_checked_when_the_config_is_read():
+    with pytest.raises(ValueError, match=r"allow_networks: '10\.0\.0\.300/8' is not a network"):
+        HttpConfig(allow_networks=["10.0.0.300/8"])
+    with pytest.raises(ValueError, match="allow_private is gone"):
+        HttpConfig(allow_private=True)
+
+
 def test_a_name_that_resolves_differently_on_connect_is_refused(server):
     """DNS rebinding: the check saw a public address, the connection went to loopback."""
     port = server.server_address[1]
@@ -163,7 +191,7 @@ def _rewrite(
 
 
 @pytest.fixture(scope="module")
-def feeds(server):
+def feeds(server, internal):
     """Feeds and sitemaps of the corpus with their first links pointing at local corpus pages."""
     b = base(server)
     pages = iter(_pages())
@@ -225,11 +253,19 @@ def feeds(server):
     copy = f"{b}/html/{expected[0]}.html?edition=2"  # the same page under another URL
     urls = [f"{b}/status/404", f"{b}/status/410", f"{b}/flaky/{pid}", f"{b}/pdf", f"{b}/big"]
     urls += [f"{b}/loop/a", f"{b}/badcharset/{other}", copy]
+    hidden = f"http://127.0.0.2:{internal.server_address[1]}/html/{expected[1]}.html"
     docs["/lists/failing.txt"] = ("\n".join(urls).encode(), "text/plain")
-    return {"expected": expected, "flaky_page": pid, "charset_page": other, "copy": copy}
+    return {
+        "expected": expected,
+        "flaky_page": pid,
+        "charset_page": other,
+        "copy": copy,
+        "redirect": f"{b}/redirect?to={hidden}",  # a page redirecting into the internal network
+        "twice": f"{b}/html/{expected[0]}.html",  # in the guardian feed and a URL list
+    }
 
 
-def web_settings(server, lake: Path) -> Settings:
+def web_settings(server, lake: Path, feeds: dict) -> Settings:
     b = base(server)
     sources = [
         SourceConfig(name="guardian", kind="rss", url=f"{b}/feeds/guardian.rss"),
@@ -241,6 +277,9 @@ def web_settings(server, lake: Path) -> Settings:
         SourceConfig(name="broken", kind="rss", url=f"{b}/feeds/broken.rss"),
         SourceConfig(name="notxml", kind="sitemap", url=f"{b}/sitemaps/notxml.xml"),
         SourceConfig(name="bomb", kind="rss", url=f"{b}/feeds/bomb.rss"),
+        SourceConfig(
+            name="direct", kind="urls", urls=[feeds["twice"], f"{b}/pdf", feeds["redirect"]]
+        ),
     ]
     http = cfg(max_urls_per_feed=CAP, max_bytes=5 * 1024 * 1024)
     return Settings(lake=str(lake), sources=sources, http=http, workers=1, batch_size=50)
@@ -249,7 +288,7 @@ def web_settings(server, lake: Path) -> Settings:
 def test_nightly_over_feeds_and_sitemaps(server, feeds, prefect_api, tmp_path):
     from flows.nightly import nightly
 
-    config = write_config(tmp_path, web_settings(server, tmp_path / "lake"))
+    config = write_config(tmp_path, web_settings(server, tmp_path / "lake", feeds))
     summary = nightly(run_date="2026-11-29", config=config)
     lake = Lake(str(tmp_path / "lake"))
     articles = lake.read_table("articles")
@@ -275,7 +314,18 @@ def test_nightly_over_feeds_and_sitemaps(server, feeds, prefect_api, tmp_path):
     assert by_url[f"{b}/pdf"]["outcome"].tolist() == ["skipped"]
     assert by_url[f"{b}/big"]["outcome"].tolist() == ["too_large"]
     assert by_url[f"{b}/sitemaps/missing.xml"]["status"].tolist() == [404]
-    assert (log["kind"] == "robots").sum() >= 1
+    # robots.txt once per host and run, whatever the number of sources on the host
+    assert log[log["kind"] == "robots"]["url"].tolist() == [f"{b}/robots.txt"]
+    # a URL listed by two sources is fetched once
+    assert server.state.hits[urlsplit(feeds["twice"]).path] == 1
+    # a redirect into an address nobody allowed is refused, logged, and nothing reaches it
+    hop = by_url[feeds["redirect"]]
+    assert (
+        hop["outcome"].tolist() == ["refused"] and "outside allow_networks" in hop["error"].iloc[0]
+    )
+    # a sitemap that failed makes the run partial, and the summary names it
+    assert summary["status"] == "partial"
+    assert f"source hebden: {b}/sitemaps/missing.xml: sitemap fetch failed" in summary["message"]
     cov = (
         lake.read_table("coverage")
         .groupby("source")[["discovered", "fetched", "failed", "written"]]
@@ -300,6 +350,8 @@ def test_nightly_over_feeds_and_sitemaps(server, feeds, prefect_api, tmp_path):
         if p.startswith("/html/") and n > hits_before.get(p, 0)
     }
     assert page_hits == {}
+    assert server.state.hits["/pdf"] == hits_before["/pdf"]  # known not to be HTML
+    assert "volume" not in again["message"]  # nothing new is not a drop
     log2 = lake.read_table("fetch_log", start="2026-11-30")
     assert set(log2[log2["kind"] == "feed"]["outcome"]) <= {"not_modified", "ok"}
     assert "not_modified" in set(log2["outcome"])

@@ -182,3 +182,24 @@ def test_bad_inputs_are_reported_and_the_rest_is_written(prefect_api, tmp_path):
     for table in ("articles", "mentions", "quotes", "raw", "quarantine"):
         (page,) = (docs / table).rglob("*.html")
         assert "Succeeded" in page.read_text()
+
+
+def test_a_run_that_raises_still_records_its_runs_row(prefect_api, tmp_path, monkeypatch):
+    from flows.adapters.journal import Journal
+    from flows.nightly import nightly
+
+    src = tmp_path / "inbox"
+    src.mkdir()
+    (src / "a.txt").write_text("The council met on Tuesday and agreed to repair the old bridge.")
+
+    def disk_full(self, batch):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Journal, "commit", disk_full)
+    monkeypatch.setattr("flows.engine.tasks.finish_batch.retries", 0)
+    with pytest.raises(OSError, match="No space left"):
+        nightly(run_date="2026-11-29", lake=str(tmp_path / "lake"), workers=1, inputs=[str(src)])
+    runs = Lake(str(tmp_path / "lake")).read_table("runs")
+    assert runs["status"].tolist() == ["failed"]
+    assert "OSError: [Errno 28] No space left on device" in runs["message"].iloc[0]
+    assert runs["articles"].tolist() == [0]

@@ -148,3 +148,50 @@ def test_nightly_writes_to_s3(s3, prefect_api, tmp_path):
     assert set(quotes["speaker_name"]) == {"Ann Lee", "Tom Hale"}
     assert lake.read_table("runs")["status"].tolist() == ["completed"]
     assert dt.date.fromisoformat(lake.partitions("articles")[0]) == dt.date(2026, 11, 29)
+
+
+def test_the_lock_is_a_conditional_create(s3):
+    from flows.adapters.lake import _create_exclusive
+
+    lake = Lake("s3://newslake-test/lake5", s3)
+    path = "newslake-test/lake5/_locks/x.lock"
+    assert _create_exclusive(lake.fs, path, b"first")
+    # the store refuses a second create (If-None-Match: *): no create-then-check race
+    assert not _create_exclusive(lake.fs, path, b"second")
+    assert lake.fs.cat_file(path) == b"first"
+
+
+def test_a_kill_mid_commit_on_s3_is_completed_by_the_next_run(s3, prefect_api, tmp_path):
+    import os
+    import signal
+
+    from prefect.settings import PREFECT_API_URL
+
+    from tests.lakediff import problems
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n, town in enumerate(["Arlen", "Brisk", "Corran", "Dunmere"]):
+        (inbox / f"{n}.txt").write_text(
+            f"The council of {town} met on Tuesday. "
+            f"“We will open the bridge in May,” said Mayor Ann Lee of {town}."
+        )
+    exe = str(Path(sys.executable).parent / "newslake")
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+
+    def run(root: str, fault: str = "") -> int:
+        settings = Settings(lake=root, storage_options=s3, workers=1, batch_size=2)
+        folder = tmp_path / root.rsplit("/", 1)[-1]
+        folder.mkdir(exist_ok=True)
+        cmd = [exe, "run", "--config", write_config(folder, settings), "--date", "2026-11-29"]
+        cmd += ["--source", str(inbox)]
+        return subprocess.run(
+            cmd, env={**env, "NEWSLAKE_FAULT": fault}, capture_output=True, timeout=600
+        ).returncode
+
+    assert run("s3://newslake-test/clean") == 0
+    assert run("s3://newslake-test/crashed", "journal:applied:mentions#2") == -signal.SIGKILL
+    assert run("s3://newslake-test/crashed") == 0
+    crashed = Lake("s3://newslake-test/crashed", s3)
+    assert problems(crashed, Lake("s3://newslake-test/clean", s3)) == []
+    assert crashed.list_state("journal") == []

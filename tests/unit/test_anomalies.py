@@ -46,3 +46,14 @@ def test_too_much_quarantine_is_flagged_and_short_histories_are_not_judged(gate)
         gate, {"wire": {"fetched": 20, "quarantined": 9}, "new": {"fetched": 1}}, {"new": [50]}
     )
     assert got == {"wire": ["expect_column_values_to_be_in_set(_quarantine_ok)"]}
+
+
+def test_a_rerun_that_finds_nothing_new_is_not_a_drop(gate):
+    # the feed still lists its 50 items; all are in the lake already, so none is fetched
+    current = {"wire": {"discovered": 50, "fetched": 0, "skipped": 50}}
+    assert failures(gate, current, {"wire": [50, 48, 52]}) == {}
+
+
+def test_a_feed_that_was_not_modified_is_not_silent(gate):
+    current = {"wire": {"discovered": 0, "not_modified": 1}}
+    assert failures(gate, current, {"wire": [50, 48, 52]}) == {}
