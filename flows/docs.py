@@ -32,6 +32,13 @@ file. Offsets are Python string indices into
 microseconds. Ids are deterministic: `article_id` from the canonical URL (or the text),
 `mention_id` and `quote_id` from the article id and offsets.
 
+Across tables: an article is in `articles` only once its `raw` row, mentions and
+quotes are written (a batch is committed through a journal under `_state/journal/`,
+`articles` last), so a join from `articles` never finds rows missing, even while a run
+writes or after it crashed. An article's mentions and quotes all live in its own
+partition, and a reprocessed article's rows replace its old ones as a whole.
+`newslake validate` checks these rules and names what breaks them.
+
 Reading:
 
 ```python
