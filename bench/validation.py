@@ -41,9 +41,9 @@ def main() -> int:
         if table == "articles":
             checks = article_checks(maps)
         elif table == "mentions":
-            checks = mention_checks(maps, texts)
+            checks = mention_checks(maps, texts, set(texts))
         else:
-            checks = quote_checks(maps, texts)
+            checks = quote_checks(maps, texts, set(texts))
         for name, values in checks.items():
             df[name] = values
         t1 = time.perf_counter()

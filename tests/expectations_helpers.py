@@ -25,6 +25,7 @@ def article(**changes) -> ArticleRow:
         date_source="jsonld",
         fetched_at=NOW,
         language="en",
+        nlp_status="done",
         text=TEXT,
         text_sha256=text_sha256(TEXT),
         word_count=len(TEXT.split()),

@@ -9,15 +9,21 @@ boolean columns (named with a leading underscore) that the suites in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from transforms.dates import day
 
 DERIVED: dict[str, tuple[str, ...]] = {
     "articles": ("_text_sha256_ok", "_date_ok"),
-    "mentions": ("_span_ok",),
-    "quotes": ("_quote_span_ok", "_speaker_span_ok", "_cue_span_ok", "_attribution_ok"),
+    "mentions": ("_span_ok", "_analysed_ok"),
+    "quotes": (
+        "_quote_span_ok",
+        "_speaker_span_ok",
+        "_cue_span_ok",
+        "_attribution_ok",
+        "_analysed_ok",
+    ),
 }
 
 
@@ -47,21 +53,24 @@ def article_checks(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[bool]]:
 
 
 def mention_checks(
-    rows: Sequence[Mapping[str, Any]], texts: Mapping[str, str]
+    rows: Sequence[Mapping[str, Any]], texts: Mapping[str, str], analysed: Collection[str]
 ) -> dict[str, list[bool]]:
-    """_span_ok: the mention's offsets point at its text in its article."""
+    """_span_ok: the mention's offsets point at its text in its article; _analysed_ok: the
+    article was analysed by a model for its language (`analysed` ids)."""
     return {
         "_span_ok": [
             _span_ok(texts.get(r["article_id"]), r["start_char"], r["end_char"], r["text"])
             for r in rows
-        ]
+        ],
+        "_analysed_ok": [r["article_id"] in analysed for r in rows],
     }
 
 
 def quote_checks(
-    rows: Sequence[Mapping[str, Any]], texts: Mapping[str, str]
+    rows: Sequence[Mapping[str, Any]], texts: Mapping[str, str], analysed: Collection[str]
 ) -> dict[str, list[bool]]:
-    """Span checks for quote, speaker and cue, and attribution/speaker agreement."""
+    """Span checks for quote, speaker and cue, attribution/speaker agreement, and that the
+    article was analysed by a model for its language (`analysed` ids)."""
     out: dict[str, list[bool]] = {name: [] for name in DERIVED["quotes"]}
     for r in rows:
         text = texts.get(r["article_id"])
@@ -73,6 +82,7 @@ def quote_checks(
         )
         out["_cue_span_ok"].append(_span_ok(text, r["cue_start"], r["cue_end"], r["cue"]))
         out["_attribution_ok"].append((r["attribution"] == "none") == (r["speaker_start"] is None))
+        out["_analysed_ok"].append(r["article_id"] in analysed)
     return out
 
 

@@ -22,6 +22,7 @@ from transforms.places import COUNTRIES
 
 NAME_LABELS = frozenset(
     {
+        "MISC",  # from models of the four-label scheme (French): no finer label is known
         "PERSON",
         "ORG",
         "GPE",
@@ -643,10 +644,43 @@ def _mentions(a: _Article, spans: list[Span]) -> list[EntityMention]:
     return out
 
 
-def resolve_entities(doc: Any) -> list[EntityMention]:
+# the labels of models trained on the four-label scheme (PER, ORG, LOC, MISC), as ours
+FOUR_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
+# a title or article at the start of a name the model tagged, by language
+LEADING_WORDS = {
+    "fr": frozenset({"m.", "mme", "mlle", "me", "dr", "pr", "le", "la", "les", "l'", "l’"}),
+}
+
+
+def _other_language_spans(a: _Article, language: str) -> list[Span]:
+    """The model's entities in a language other than English: labels mapped to ours, a
+    leading title or article trimmed; none of the English rules below."""
+    doc, spans = a.doc, []
+    leading = LEADING_WORDS.get(language, frozenset())
+    for ent in doc.ents:
+        label = FOUR_LABELS.get(ent.label_, ent.label_)
+        if label not in NAME_LABELS and label not in NUMERIC_LABELS:
+            continue
+        s, e = ent.start, ent.end
+        while e - s > 1 and a.folded[s] in leading:
+            s += 1
+        if any(ch.isalnum() for ch in doc[s:e].text):
+            spans.append((s, e, label))
+    return spans
+
+
+def resolve_entities(doc: Any, language: str = "en") -> list[EntityMention]:
     """Article-consistent entity mentions of a parsed Doc, with canonical names and keys:
-    the model's entities, then one pass per article-level rule."""
+    the model's entities, then one pass per article-level rule.
+
+    The rules (datelines, sides in a match, countries, English titles and month names)
+    are English: on another language only the model's entities are kept, with their
+    labels mapped to ours, full names and keys."""
     a = _Article.of(doc)
+    if language != "en":
+        spans = _other_language_spans(a, language)
+        a.learn_people(spans)
+        return _mentions(a, spans)
     spans = _model_spans(a)
     a.learn_people(spans)
     spans = _people_and_organisations(a, spans)

@@ -25,7 +25,7 @@ import trafilatura
 
 from transforms.dates import date_from_url, parse_datetime, plausible
 from transforms.ids import canonical_url
-from transforms.language import guess_language, normalise_language
+from transforms.language import article_language, normalise_language
 from transforms.records import Extracted, Failure, RawDoc
 
 TRAFILATURA_VERSION = trafilatura.__version__
@@ -385,7 +385,7 @@ def extract_text_doc(doc: RawDoc) -> Extracted | Failure:
         authors=doc.hints.authors,
         published_at=published,
         date_source=date_source,
-        language=normalise_language(doc.hints.language) or guess_language(text),
+        language=article_language(text, doc.hints.language),
         extractor="text",
         canonical_url=canonical_url(doc.url),
         encoding="utf-8",
@@ -472,13 +472,13 @@ def extract_html_doc(doc: RawDoc) -> Extracted | Failure:
             authors += _authors_from_string(value)
     if not authors:
         authors = list(doc.hints.authors)
-    language = (
+    declared_language = (
         normalise_language(meta.html_lang)
         or normalise_language(meta.ld_language)
         or normalise_language(meta.meta.get("og:locale"))
         or normalise_language(doc.hints.language)
-        or guess_language(text)
     )
+    language = article_language(text, declared_language)
     return Extracted(
         text=text,
         title=title or None,

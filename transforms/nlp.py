@@ -12,6 +12,7 @@ from worker processes.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import spacy
@@ -20,6 +21,7 @@ from spacy.tokens import Doc
 
 from transforms.entities import EntityMention, resolve_entities
 from transforms.quotes import Quote, find_quotes
+from transforms.quotes_fr import find_quotes_fr
 
 ENTITIES_COMPONENT = "newslake_entities_v1"
 QUOTES_COMPONENT = "newslake_quotes_v1"
@@ -34,39 +36,50 @@ def _register_extensions() -> None:
 
 
 class EntityComponent:
-    """Pipeline component: resolve entities and store them as plain tuples."""
+    """Pipeline component: resolve entities and store them as plain tuples (the article-level
+    rules on English; the model's entities, mapped, on other languages)."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
         _register_extensions()
+        self.language = language
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = resolve_entities(doc)
+        mentions = resolve_entities(doc, self.language)
         doc._.newslake_mentions = [dataclasses.astuple(m) for m in mentions]
         return doc
+
+
+# the quote engines by language: the English one, and a French one with its own cue
+# lexicon; on any other language no quotes are looked for
+QUOTE_ENGINES: dict[str, Callable[[Doc, list[EntityMention]], list[Quote]]] = {
+    "en": find_quotes,
+    "fr": find_quotes_fr,
+}
 
 
 class QuoteComponent:
     """Pipeline component: find quotes and speakers, store them as plain tuples."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
         _register_extensions()
+        self.engine = QUOTE_ENGINES.get(language)
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = mentions_of(doc)
-        doc._.newslake_quotes = [dataclasses.astuple(q) for q in find_quotes(doc, mentions)]
+        quotes = self.engine(doc, mentions_of(doc)) if self.engine else []
+        doc._.newslake_quotes = [dataclasses.astuple(q) for q in quotes]
         return doc
 
 
 @Language.factory(ENTITIES_COMPONENT)
 def make_entities(nlp: Language, name: str) -> EntityComponent:
-    """Factory for the entity component."""
-    return EntityComponent()
+    """Factory for the entity component (for the pipeline's language)."""
+    return EntityComponent(nlp.lang or "en")
 
 
 @Language.factory(QUOTES_COMPONENT)
 def make_quotes(nlp: Language, name: str) -> QuoteComponent:
-    """Factory for the quote component."""
-    return QuoteComponent()
+    """Factory for the quote component (for the pipeline's language)."""
+    return QuoteComponent(nlp.lang or "en")
 
 
 # A curly or straight double quotation mark glued to a word ("said,“We", "year,”Anna") is a

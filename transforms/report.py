@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-COLUMNS = ("discovered", "fetched", "failed", "skipped", "written", "quarantined")
+COLUMNS = (
+    "discovered",
+    "fetched",
+    "failed",
+    "skipped",
+    "written",
+    "skipped_language",
+    "quarantined",
+)
 
 
 def run_markdown(summary: dict[str, Any], docs_url: str | None = None) -> str:

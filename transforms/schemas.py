@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import pyarrow as pa
+import pyarrow.compute
 
-SCHEMA_VERSION: Final = "1"
+SCHEMA_VERSION: Final = "2"
 PARTITION_COLUMN: Final = "date"
 
 UTC_US = pa.timestamp("us", tz="UTC")
@@ -24,6 +25,7 @@ UTC_US = pa.timestamp("us", tz="UTC")
 QUOTE_TYPES: Final = ("direct", "partial", "indirect")
 ATTRIBUTIONS: Final = ("explicit", "pronoun", "role", "inferred", "none")
 DATE_SOURCES: Final = ("jsonld", "meta", "url", "feed", "archive", "first_seen")
+NLP_STATUSES: Final = ("done", "skipped_language")
 ENTITY_LABELS: Final = (
     "PERSON",
     "NORP",
@@ -36,6 +38,7 @@ ENTITY_LABELS: Final = (
     "WORK_OF_ART",
     "LAW",
     "LANGUAGE",
+    "MISC",
     "DATE",
     "TIME",
     "PERCENT",
@@ -46,11 +49,47 @@ ENTITY_LABELS: Final = (
 )
 
 
-def col(arrow_type: pa.DataType, doc: str, example: str = "", nullable: bool = True) -> Any:
-    """A dataclass field that records its Arrow type, meaning and an example."""
+def col(
+    arrow_type: pa.DataType,
+    doc: str,
+    example: str = "",
+    nullable: bool = True,
+    since: tuple[str, object] | None = None,
+) -> Any:
+    """A dataclass field that records its Arrow type, meaning and an example; `since`
+    = (schema version that added it, the value rows written before then take)."""
     return field(
-        metadata={"arrow": arrow_type, "doc": doc, "example": example, "nullable": nullable}
+        metadata={
+            "arrow": arrow_type,
+            "doc": doc,
+            "example": example,
+            "nullable": nullable,
+            "since": since,
+        }
     )
+
+
+def added_columns(table: str) -> dict[str, object]:
+    """Columns added after schema version 1, with the value older rows take."""
+    return {
+        f.name: f.metadata["since"][1]
+        for f in dataclasses.fields(TABLES[table].row_type)
+        if f.metadata.get("since")
+    }
+
+
+def conform(table: str, rows: pa.Table) -> pa.Table:
+    """Rows read from a file written by an older schema, with the columns added since
+    (filled with their older rows' value), in the table's schema; with the partition
+    column only if the rows have it."""
+    for name, value in added_columns(table).items():
+        if name not in rows.column_names:
+            rows = rows.append_column(name, pa.array([value] * rows.num_rows))
+        elif rows.column(name).null_count:
+            filled = pa.compute.fill_null(rows.column(name), value)
+            rows = rows.set_column(rows.column_names.index(name), name, filled)
+    schema = arrow_schema(table, with_partition=PARTITION_COLUMN in rows.column_names)
+    return rows.select(schema.names).cast(schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +135,20 @@ class ArticleRow:
     fetched_at: dt.datetime = col(
         UTC_US, "When newslake read or fetched the input (UTC).", "", False
     )
-    language: str | None = col(pa.string(), "ISO 639-1 language code.", "en")
+    language: str | None = col(
+        pa.string(),
+        "ISO 639-1 code of the text's language, identified from the text (the page's "
+        "declaration when the text is too short or unclear to tell); und when neither tells.",
+        "en",
+    )
+    nlp_status: str = col(
+        pa.string(),
+        "What NLP did: done (mentions and quotes found with the model configured for the "
+        "language), skipped_language (no model for it: no mentions, no quotes).",
+        "done",
+        False,
+        since=("2", "done"),  # rows written before: analysed by the English model
+    )
     text: str = col(
         pa.string(), "Article body; all offsets in other tables index into it.", "", False
     )
@@ -286,6 +338,13 @@ class CoverageRow:
     extracted: int = col(pa.int64(), "Articles extracted.", "", False)
     quarantined: int = col(pa.int64(), "Inputs or articles quarantined.", "", False)
     written: int = col(pa.int64(), "Articles written.", "", False)
+    skipped_language: int = col(
+        pa.int64(),
+        "Articles written without mentions and quotes: no model for their language.",
+        "",
+        False,
+        since=("2", 0),
+    )
     date: str = col(pa.string(), "Partition: the day the run covered.", "", False)
 
 

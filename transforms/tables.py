@@ -39,6 +39,7 @@ class Analysis:
     mentions: tuple[EntityMention, ...]
     quotes: tuple[Quote, ...]
     error: str | None = None  # NLP failed on this text: the article is quarantined with it
+    status: str = "done"  # or skipped_language: no model for the text's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def article_row(doc: RawDoc, ex: Extracted, run: RunInfo) -> ArticleRow:
         date_source=date_source,
         fetched_at=doc.fetched_at,
         language=ex.language,
+        nlp_status="done",  # until NLP says otherwise
         text=ex.text,
         text_sha256=text_sha256(ex.text),
         word_count=len(ex.text.split()),
@@ -283,6 +285,7 @@ def coverage_row(source: str, date: str, run: RunInfo, counts: dict[str, int]) -
         extracted=counts.get("extracted", 0),
         quarantined=counts.get("quarantined", 0),
         written=counts.get("written", 0),
+        skipped_language=counts.get("skipped_language", 0),
         date=date,
     )
 
@@ -299,6 +302,7 @@ EVAL_LABELS = {
     "WORK_OF_ART": "MISC",
     "LAW": "MISC",
     "LANGUAGE": "MISC",
+    "MISC": "MISC",
 }
 
 

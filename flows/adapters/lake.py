@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from flows.adapters.faults import crash_point
 from transforms import speakers as speaker_view
 from transforms.records import RawDoc
-from transforms.schemas import PARTITION_COLUMN, TABLES, arrow_schema
+from transforms.schemas import PARTITION_COLUMN, TABLES, added_columns, arrow_schema, conform
 from transforms.tables import raw_doc
 
 PART_PREFIX = "part-"
@@ -161,7 +161,13 @@ class Lake:
                 else pc.field(PARTITION_COLUMN) <= value
             )
             expr = cond if expr is None else expr & cond
-        return dataset.to_table(columns=list(columns) if columns else None, filter=expr)
+        rows = dataset.to_table(columns=list(columns) if columns else None, filter=expr)
+        # files written before a column existed read it as null: give their rows its value
+        for name, value in added_columns(table).items():
+            if name in rows.column_names and rows.column(name).null_count:
+                filled = pc.fill_null(rows.column(name), value)
+                rows = rows.set_column(rows.column_names.index(name), rows.field(name), filled)
+        return rows
 
     def read_table(
         self,
@@ -358,7 +364,7 @@ class Lake:
             return rows if mask is None else rows.filter(mask)
 
         if self.fs.size(path) <= STREAM_ABOVE_BYTES:
-            old = kept(self._read_file(path).select(schema.names).cast(schema))
+            old = kept(conform(table, self._read_file(path)))
             merged = pa.concat_tables([old, add])
             if spec.sort_by:
                 merged = merged.sort_by([(c, "ascending") for c in spec.sort_by])
@@ -372,7 +378,7 @@ class Lake:
                 sink, schema, compression="zstd", compression_level=6, write_statistics=True
             )
             for i in range(source.num_row_groups):
-                group_rows = kept(source.read_row_group(i).select(schema.names).cast(schema))
+                group_rows = kept(conform(table, source.read_row_group(i)))
                 writer.write_table(group_rows, row_group_size=_row_group(table))
             writer.write_table(add, row_group_size=_row_group(table))
             writer.close()
@@ -463,7 +469,7 @@ class Lake:
         removed = 0
         with self.lock(table, date):
             for path in self.files(table, date):
-                old = self._read_file(path)
+                old = conform(table, self._read_file(path))
                 kept = old.filter(pc.invert(pc.is_in(old.column(column), value_set=gone)))
                 if kept.num_rows == old.num_rows:
                     continue

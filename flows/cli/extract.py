@@ -36,6 +36,8 @@ def _parse(
         return {"id": None, "line": n, "error": f"{name}:{n}: {exc}"}, None, None
     rec: dict[str, Any] = {"id": obj["id"]}
     if isinstance(obj.get("text"), str):
+        if isinstance(obj.get("language"), str):
+            rec["language"] = obj["language"]  # NLP is routed by it (default: English)
         return rec, obj["text"], None
     if isinstance(obj.get("html"), str):
         url = obj.get("url") if isinstance(obj.get("url"), str) else None
@@ -85,7 +87,10 @@ def extract_batch(
             date_source=result.date_source,
         )
     todo = [(i, t) for i, t in enumerate(texts) if t]
-    for (i, text), analysis in zip(todo, runtime.analyze([t for _, t in todo]), strict=True):
+    # a text line is in the line's "language" (English unless it says otherwise); a page is
+    # in the language its extraction identified
+    items = [(t, records[i].get("language") or "en") for i, t in todo]
+    for (i, text), analysis in zip(todo, runtime.analyze(items), strict=True):
         found = eval_record(records[i]["id"], text, analysis, kinds)
         records[i].update(quotes=found["quotes"], entities=found["entities"])
     for rec in records:
@@ -102,11 +107,12 @@ def extract_lines(
     model: str,
     processes: int,
     batch: int,
+    models: dict[str, str] | None = None,
 ) -> int:
     """Process a JSONL stream batch by batch (bounded memory); returns unreadable lines."""
     now = dt.datetime.now(dt.UTC)
     bad = 0
-    with NlpRuntime(model, processes) as runtime:
+    with NlpRuntime({"en": model, **(models or {})}, processes) as runtime:
         for chunk in batched(_lines(src), batch):
             records, n_bad = extract_batch(runtime, chunk, name, kinds, now)
             bad += n_bad

@@ -135,7 +135,7 @@ def recorded_run(
                 counts,
                 "failed",
                 message,
-                settings.model,
+                settings.language_models(),
                 now_utc(),
             )
         except Exception as record_exc:  # the lake itself may be what failed
@@ -159,7 +159,8 @@ def batch_context(
     finished or dropped (the journal), and what the integrity checks find broken is
     repaired: rebuilt from raw, read again, or removed (`transforms.integrity`).
     """
-    with NlpRuntime(settings.model, settings.process_count(), settings.nlp_batch_size) as runtime:
+    models = settings.language_models()
+    with NlpRuntime(models, settings.process_count(), settings.nlp_batch_size) as runtime:
         plan = make_whole(lake, counts) if repair else RepairPlan()
         options = BatchOptions(force, keep_raw, max_chars=settings.nlp_max_chars)
         ctx = BatchContext(lake, runtime, Gate(), run, load_known(lake, plan.reread), options)
@@ -262,7 +263,15 @@ def finish(
         else:
             message += "; warnings: " + "; ".join(anomalies)
     summary = record_run(
-        lake, run, flow_name, parameters, counts, status, message, settings.model, now_utc()
+        lake,
+        run,
+        flow_name,
+        parameters,
+        counts,
+        status,
+        message,
+        settings.language_models(),
+        now_utc(),
     )
     docs = None
     if settings.validation.data_docs and counts.written.get("articles"):

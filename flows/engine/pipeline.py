@@ -12,6 +12,7 @@ lake through the journal (`flows.adapters.journal`), articles last.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -227,6 +228,8 @@ def finish_batch(
     mentions: list[MentionRow] = []
     quotes: list[QuoteRow] = []
     for art, analysis in zip(prep.articles, analyses, strict=True):
+        if analysis.status != art.nlp_status:
+            art = dataclasses.replace(art, nlp_status=analysis.status)
         if analysis.error is not None:
             why = f"article {art.article_id} ({art.origin}): NLP failed: {analysis.error}"
             quarantine.append(rejected_row("articles", art, [], run, now, why))
@@ -263,13 +266,15 @@ def finish_batch(
         return [row for i, row in enumerate(rows) if i not in result.rejected]
 
     texts = {a.article_id: a.text for a in articles}
+    analysed = {a.article_id for a in articles if a.nlp_status == "done"}
     good_articles = gate("articles", articles, article_checks([_asmap(a) for a in articles]))
     good_ids = {a.article_id for a in good_articles}
     # rows of a quarantined article go with it: no orphans in the lake
     mentions = [m for m in mentions if m.article_id in good_ids]
     quotes = [q for q in quotes if q.article_id in good_ids]
-    mentions = gate("mentions", mentions, mention_checks([_asmap(m) for m in mentions], texts))
-    quotes = gate("quotes", quotes, quote_checks([_asmap(q) for q in quotes], texts))
+    m_checks = mention_checks([_asmap(m) for m in mentions], texts, analysed)
+    mentions = gate("mentions", mentions, m_checks)
+    quotes = gate("quotes", quotes, quote_checks([_asmap(q) for q in quotes], texts, analysed))
     raws = gate("raw", prep.raws)
     quarantine = gate("quarantine", quarantine)
 
@@ -308,6 +313,8 @@ def finish_batch(
     by_article_source.update({a.article_id: a.source for a, _ in prep.rejected})
     for a in good_articles:
         counts.bump(a.source, a.date, "written")
+        if a.nlp_status == "skipped_language":
+            counts.bump(a.source, a.date, "skipped_language")
     counts.speakers.update(
         q.speaker_name for q in quotes if q.speaker_name and q.attribution != "none"
     )
@@ -363,7 +370,7 @@ def process(
     pending: tuple[Prepared, Any] | None = None
     for chunk in batched(items, batch_size):
         prep = submit(prepare_batch, ctx, chunk, options).result()
-        future = submit(analyze_texts, ctx, [a.text for a in prep.articles])
+        future = submit(analyze_texts, ctx, [(a.text, a.language) for a in prep.articles])
         if pending is not None:
             done(*pending)
         pending = (prep, future)
@@ -372,6 +379,6 @@ def process(
     return total
 
 
-def analyze_texts(ctx: BatchContext, texts: list[str]) -> list[Analysis]:
-    """NLP of a batch's texts on the run's workers."""
-    return ctx.runtime.analyze(texts)
+def analyze_texts(ctx: BatchContext, items: list[tuple[str, str | None]]) -> list[Analysis]:
+    """NLP of a batch's (text, language) pairs on the run's workers."""
+    return ctx.runtime.analyze(items)

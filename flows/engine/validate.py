@@ -33,7 +33,7 @@ from transforms.schemas import TABLES, ValidationRow, to_arrow
 
 log = logging.getLogger("newslake.validate")
 DOCS_DIR = "_docs"
-TEXT_COLUMNS = ["article_id", "text"]
+TEXT_COLUMNS = ["article_id", "text", "nlp_status"]
 DOCS_TABLES = ("articles", "mentions", "quotes", "raw", "quarantine")
 
 
@@ -56,9 +56,17 @@ class ValidateReport:
 def frame_for(lake: Lake, table: str, date: str) -> pd.DataFrame:
     """A partition as the gate validates it: stored columns, partition column, derived checks."""
     texts: dict[str, str] = {}
+    analysed: set[str] = set()
     if table in ("mentions", "quotes"):
-        texts = texts_of(lake.read_arrow("articles", start=date, end=date, columns=TEXT_COLUMNS))
-    return checked_frame(table, lake.read_arrow(table, start=date, end=date), texts)
+        articles = lake.read_arrow("articles", start=date, end=date, columns=TEXT_COLUMNS)
+        texts = texts_of(articles)
+        status = zip(
+            articles.column("article_id").to_pylist(),
+            articles.column("nlp_status").to_pylist(),
+            strict=True,
+        )
+        analysed = {aid for aid, s in status if s == "done"}
+    return checked_frame(table, lake.read_arrow(table, start=date, end=date), texts, analysed)
 
 
 def texts_of(articles: pa.Table) -> dict[str, str]:
@@ -72,16 +80,20 @@ def texts_of(articles: pa.Table) -> dict[str, str]:
     )
 
 
-def checked_frame(table: str, arrow: pa.Table, texts: dict[str, str]) -> pd.DataFrame:
-    """Rows as a frame with the table's derived `_..._ok` columns (texts for span checks)."""
+def checked_frame(
+    table: str, arrow: pa.Table, texts: dict[str, str], analysed: set[str] | None = None
+) -> pd.DataFrame:
+    """Rows as a frame with the table's derived `_..._ok` columns (texts for span checks,
+    the ids of articles analysed by a model for their language)."""
+    analysed = set(texts) if analysed is None else analysed
     df = arrow.to_pandas()
     rows = arrow.to_pylist()
     if table == "articles":
         checks = article_checks(rows)
     elif table == "mentions":
-        checks = mention_checks(rows, texts)
+        checks = mention_checks(rows, texts, analysed)
     elif table == "quotes":
-        checks = quote_checks(rows, texts)
+        checks = quote_checks(rows, texts, analysed)
     else:
         checks = {}
     for name, values in checks.items():

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from transforms.records import Extracted, Failure, RawDoc
@@ -27,7 +27,8 @@ R = TypeVar("R")
 
 CHUNK = 16  # texts per task sent to a worker
 
-# The one per-process cache: the model of this worker process (loaded once, never per call).
+# The one per-process cache: the models of this worker process, by name (each loaded once,
+# never per call).
 _MODELS: dict[str, Any] = {}
 
 
@@ -40,10 +41,11 @@ def _nlp(model: str) -> Any:
     return nlp
 
 
-def _init_worker(model: str, parent: int) -> None:
+def _init_worker(models: Mapping[str, str], parent: int) -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")
     _exit_with_parent(parent)
-    _nlp(model)
+    for model in dict.fromkeys(models.values()):
+        _nlp(model)
 
 
 def _exit_with_parent(parent: int, interval_s: float = 0.5) -> None:
@@ -60,14 +62,32 @@ def _exit_with_parent(parent: int, interval_s: float = 0.5) -> None:
     threading.Thread(target=watch, name="newslake-parent-watch", daemon=True).start()
 
 
-def analyze_in_process(texts: Sequence[str], model: str, batch_size: int = 32) -> list[Analysis]:
-    """Entities and quotes of each text, with this process's model.
+def analyze_in_process(
+    items: Sequence[tuple[str, str | None]], models: Mapping[str, str], batch_size: int = 32
+) -> list[Analysis]:
+    """Entities and quotes of each (text, language), in order, with this process's model for
+    the language; a text in a language without a model gets none (`skipped_language`).
 
-    A text that makes spaCy or one of our components raise gets an Analysis with
-    its error, and the others are analysed as usual: one bad document never costs
-    its batch.
+    A batch of mixed languages is split by language here, each part piped through its
+    model. A text that makes spaCy or one of our components raise gets an Analysis with
+    its error, and the others are analysed as usual: one bad document never costs its
+    batch.
     """
-    nlp = _nlp(model)
+    out: list[Analysis | None] = [None] * len(items)
+    by_language: dict[str, list[int]] = {}
+    for i, (_, language) in enumerate(items):
+        if language in models:
+            by_language.setdefault(language, []).append(i)
+        else:
+            out[i] = Analysis((), (), status="skipped_language")
+    for language, where in by_language.items():
+        texts = [items[i][0] for i in where]
+        for i, result in zip(where, _pipe(_nlp(models[language]), texts, batch_size), strict=True):
+            out[i] = result
+    return [a for a in out if a is not None]
+
+
+def _pipe(nlp: Any, texts: Sequence[str], batch_size: int) -> list[Analysis]:
     try:
         return [_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
     except Exception:
@@ -142,8 +162,8 @@ def _chunks(items: Sequence[T], n: int) -> list[Sequence[T]]:
 class NlpRuntime:
     """Extraction and NLP for batches, on `processes` worker processes (1 = in this process)."""
 
-    def __init__(self, model: str, processes: int, nlp_batch_size: int = 32) -> None:
-        self.model = model
+    def __init__(self, models: Mapping[str, str], processes: int, nlp_batch_size: int = 32) -> None:
+        self.models = dict(models)  # language -> spaCy model
         self.processes = max(1, processes)
         self.nlp_batch_size = nlp_batch_size
         self._pool: cf.ProcessPoolExecutor | None = None
@@ -155,7 +175,7 @@ class NlpRuntime:
                 max_workers=self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.model, os.getpid()),
+                initargs=(self.models, os.getpid()),
             )
         return self
 
@@ -205,10 +225,6 @@ class NlpRuntime:
         """Article (and raw) rows or failures, in input order."""
         return self._split(rows_in_process, docs, run, with_raw)
 
-    def analyze(self, texts: Sequence[str]) -> list[Analysis]:
-        """NLP results, in input order."""
-        return self._map(analyze_in_process, list(texts), self.model, self.nlp_batch_size)
-
-    def load(self) -> Any:
-        """The model in this process (for version info); workers hold their own."""
-        return _nlp(self.model)
+    def analyze(self, items: Sequence[tuple[str, str | None]]) -> list[Analysis]:
+        """NLP results of (text, language) pairs, in input order."""
+        return self._map(analyze_in_process, list(items), self.models, self.nlp_batch_size)

@@ -63,7 +63,7 @@ def s3():
 
 
 def cov(source, run, written, date="2024-01-01"):
-    return CoverageRow(source, run, written, written, 0, 0, written, 0, written, date)
+    return CoverageRow(source, run, written, written, 0, 0, written, 0, written, 0, date)
 
 
 def test_merge_and_read_on_s3(s3):

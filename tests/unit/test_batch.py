@@ -29,6 +29,7 @@ def article(aid: str, text: str, date: str = "2026-11-29", url: str | None = Non
         date_source="first_seen",
         fetched_at=NOW,
         language="en",
+        nlp_status="done",
         text=text,
         text_sha256=text_sha256(text),
         word_count=len(text.split()),

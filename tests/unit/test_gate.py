@@ -23,8 +23,8 @@ def frame(table, rows):
     texts = {r.article_id: TEXT for r in rows}
     checks = {
         "articles": lambda: article_checks(maps),
-        "mentions": lambda: mention_checks(maps, texts),
-        "quotes": lambda: quote_checks(maps, texts),
+        "mentions": lambda: mention_checks(maps, texts, set(texts)),
+        "quotes": lambda: quote_checks(maps, texts, set(texts)),
     }[table]()
     for name, values in checks.items():
         df[name] = values

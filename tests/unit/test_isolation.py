@@ -35,9 +35,9 @@ class GivenNlp:
     def rows(self, docs, run, with_raw):
         return rows_in_process(docs, run, with_raw)
 
-    def analyze(self, texts):
+    def analyze(self, items):
         out = []
-        for text in texts:
+        for text, _language in items:
             if text.startswith("This text makes"):
                 out.append(Analysis((), (), error="ValueError: the parser gave up"))
             elif text.startswith("This text gets"):

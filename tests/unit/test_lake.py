@@ -14,7 +14,7 @@ NOW = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
 
 
 def cov(source, run, written, date="2024-01-01"):
-    return CoverageRow(source, run, written, written, 0, 0, written, 0, written, date)
+    return CoverageRow(source, run, written, written, 0, 0, written, 0, written, 0, date)
 
 
 def test_merge_replaces_rows_on_key_and_never_duplicates(tmp_path):

@@ -42,7 +42,7 @@ def test_dataclass_and_arrow_schema_agree(table):
 
 
 def test_to_arrow_rejects_a_null_in_a_required_column():
-    row = schemas.CoverageRow("s", "r", 1, 1, 0, 0, 1, 0, 1, "2024-01-01")
+    row = schemas.CoverageRow("s", "r", 1, 1, 0, 0, 1, 0, 1, 0, "2024-01-01")
     table = to_arrow("coverage", [row])
     assert table.num_rows == 1 and table.schema.field("written").type == pa.int64()
     bad = dataclasses.replace(row, source=None)
