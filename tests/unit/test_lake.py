@@ -152,3 +152,22 @@ def test_a_growing_day_spreads_over_bounded_files_with_each_key_once(tmp_path, m
     assert lake.delete_rows("coverage", "2024-01-01", "run_id", ["r1-0", "r1-1", "r1-2"]) == 3
     assert len(lake.files("coverage", "2024-01-01")) == 4  # an emptied file is removed
     assert sum(b.num_rows for b in lake.iter_partition("coverage", "2024-01-01")) == 10
+
+
+def test_files_of_an_older_schema_read_and_merge_with_the_columns_added_since(tmp_path):
+    import pyarrow.parquet as pq
+
+    from transforms.schemas import arrow_schema
+
+    lake = Lake(str(tmp_path))
+    # a coverage file written before `skipped_language` existed (schema version 1)
+    old = to_arrow("coverage", [cov("a", "r1", 3)]).drop_columns(["skipped_language", "date"])
+    folder = tmp_path / "coverage" / "date=2024-01-01"
+    folder.mkdir(parents=True)
+    pq.write_table(old, folder / PART_FILE)
+    df = lake.read_table("coverage")
+    assert df["skipped_language"].tolist() == [0] and df["written"].tolist() == [3]
+    lake.write("coverage", to_arrow("coverage", [cov("b", "r1", 1)]))  # rewrites the old file
+    stored = pq.read_table(folder / PART_FILE)
+    assert stored.schema.equals(arrow_schema("coverage"), check_metadata=False)
+    assert sorted(stored.column("skipped_language").to_pylist()) == [0, 0]
