@@ -42,6 +42,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
     typer.echo(f"  {'quarantine':<11} {summary['quarantined']:>6} rows ({counts})")
     for failure in summary.get("batch_failures", [])[:5]:
         typer.echo(f"  validation: {failure}")
+    if summary.get("report"):
+        typer.echo(f"  report: {summary['report']}")
     snippet = f"import pandas as pd; print(pd.read_parquet('{shown}/quotes').head())"
     typer.echo(f'Open it: python -c "{snippet}"')
 
