@@ -35,11 +35,9 @@ def test_sample_run_writes_the_lake(sample_run):
     val = lake.read_table("validations")
     assert val["success"].all()
     assert set(val["table"]) >= {"articles", "mentions", "quotes", "raw", "anomalies"}
-    # the run's report page and the index of runs (tests/flows/test_report.py opens them);
-    # Great Expectations Data Docs only when validation.data_docs is on
+    # the run's report page and the index of runs (tests/flows/test_report.py opens them)
     assert summary["report"].startswith("file://") and summary["report"].endswith(".html")
     assert (Path(root) / "_report" / "index.html").exists()
-    assert not (Path(root) / "_docs").exists()
 
 
 def test_seed_article_in_the_lake(sample_run):

@@ -213,6 +213,7 @@ def test_reports_render_offline_in_chromium_with_the_lakes_figures(two_runs, tmp
     report = Path(root) / "_report"
     pages = {p.name for p in report.glob("run-*.html")}
     assert len(pages) == 3 and second["report"] == (report / page_of(second)).resolve().as_uri()
+    assert not (Path(root) / "_docs").exists()  # Data Docs only when validation.data_docs is on
 
     # the second run, rendered
     dom, requested = browse(second["report"], tmp_path, "second-run", screenshot=True)
