@@ -109,7 +109,8 @@ class Gate:
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         self._ctx = gx.get_context(mode="ephemeral")
-        # GX draws progress bars on every validation unless told not to (STACK.md gotcha 7)
+        # GX draws tqdm "Calculating Metrics" bars on stderr at every validation, and
+        # TQDM_DISABLE=1 does not stop them; this setting does, once per context
         self._ctx.variables.progress_bars = ProgressBarsConfig(
             globally=False, metric_calculations=False
         )
@@ -124,7 +125,8 @@ class Gate:
         for table in names:
             data = load_suite_json(table)
             suite = ExpectationSuite(**{**data, "id": None})
-            # a suite that silently lost expectations would pass anything (STACK.md gotcha 8)
+            # GX drops an expectation whose class is not imported when a suite loads, with
+            # no error: a suite that lost expectations would pass anything, so count them
             if len(suite.expectations) != len(data["expectations"]):
                 loaded, stored = len(suite.expectations), len(data["expectations"])
                 raise RuntimeError(f"suite {table}: loaded {loaded} of {stored} expectations")

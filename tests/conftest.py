@@ -6,7 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-# Before anything imports Prefect: a throwaway home, no telemetry (STACK.md gotchas 2-4).
+# Before anything imports Prefect: a throwaway home (importing prefect creates
+# $PREFECT_HOME, ~/.prefect by default, and a flow run writes its database there), no
+# telemetry or analytics (the server looks up its telemetry host), a patient start-up.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="newslake-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"

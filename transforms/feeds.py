@@ -22,7 +22,7 @@ import defusedxml.ElementTree as SafeET
 import feedparser
 from defusedxml import DefusedXmlException
 
-from transforms.dates import parse_datetime, parse_rfc822_localised
+from transforms.dates import parse_datetime, parse_localised_date
 from transforms.records import Hints
 from transforms.sources import gunzip_capped
 
@@ -141,7 +141,7 @@ def _feed_links(parsed: Any, base_url: str, max_urls: int) -> Discovery:
         ) or ((entry["author"],) if entry.get("author") else ())
         published = _struct_time(
             entry.get("published_parsed") or entry.get("updated_parsed")
-        ) or parse_rfc822_localised(entry.get("published") or entry.get("updated"))
+        ) or parse_localised_date(entry.get("published") or entry.get("updated"))
         hints = Hints(
             title=entry.get("title"),
             published=published,

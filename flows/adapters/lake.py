@@ -424,6 +424,25 @@ class Lake:
         else:
             self.fs.pipe_file(path, data)
 
+    def write_file(self, name: str, data: bytes) -> None:
+        """A file under the lake root outside the tables (the run report), written in one
+        step: readers see the old file or the new one, never half of it."""
+        self._write_file(f"{self.base}/{name}", data)
+
+    def list_files(self, folder: str) -> list[str]:
+        """Names of the files in a folder under the lake root (none when it is missing)."""
+        try:
+            entries = self.fs.ls(f"{self.base}/{folder}", detail=False)
+        except FileNotFoundError:
+            return []
+        return sorted(e.rstrip("/").rsplit("/", 1)[-1] for e in entries)
+
+    def url(self, name: str) -> str:
+        """Where a file under the lake root opens: a file:// URI locally, else the store URL."""
+        if self.local:
+            return Path(self.base, name).resolve().as_uri()
+        return f"{self.root}/{name}"
+
     def read_state(self, name: str) -> bytes | None:
         """A state file's bytes, or None when absent."""
         try:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
-# Before Prefect is imported: no telemetry, no usage analytics, patient start-up
-# of the temporary API on a loaded machine (STACK.md gotchas 2 and 4).
+# Before Prefect is imported: no telemetry (its server otherwise looks up its telemetry
+# host and logs an ERROR when offline), no client analytics, and a patient start-up of
+# the temporary API, which takes 5-11 s on two cores against a default limit of 20 s.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
@@ -47,6 +48,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
     typer.echo(f"  {'quarantine':<11} {summary['quarantined']:>6} rows ({counts})")
     for failure in summary.get("batch_failures", [])[:5]:
         typer.echo(f"  validation: {failure}")
+    if summary.get("report"):
+        typer.echo(f"  report: {summary['report']}")
     snippet = f"import pandas as pd; print(pd.read_parquet('{shown}/quotes').head())"
     typer.echo(f'Open it: python -c "{snippet}"')
 

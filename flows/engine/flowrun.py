@@ -28,6 +28,7 @@ from flows.engine.ledger import (
     record_run,
 )
 from flows.engine.pipeline import BatchContext, BatchOptions, Counts, load_known, process
+from flows.engine.report import publish_report
 from flows.engine.settings import Settings, SourceConfig, load_settings
 from flows.engine.validate import REPAIR_STATE, repair
 from flows.engine.workers import NlpRuntime
@@ -273,14 +274,7 @@ def finish(
         settings.language_models(),
         now_utc(),
     )
-    docs = None
-    if settings.validation.data_docs and counts.written.get("articles"):
-        from flows.engine.validate import docs_for_run
-
-        try:
-            docs = docs_for_run(lake, run.run_id, counts.validated)
-        except Exception as exc:  # docs are a view of results already stored; never fail a run
-            log.warning("could not build Data Docs: %s", exc)
+    docs = publish_report(settings, lake, run, counts, summary)
     publish_artifact(summary, docs)
     if summary.status == "failed":
         raise RunFailedError(summary)

@@ -71,6 +71,7 @@ class RunSummary:
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
     top_speakers: list[tuple[str, int]] = field(default_factory=list)
     validation: dict[str, int] = field(default_factory=dict)
+    report: str | None = None  # the run's report page (a file:// URI or store URL), once written
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

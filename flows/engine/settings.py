@@ -120,7 +120,10 @@ class ValidationConfig(BaseModel):
     anomaly_window: int = 14
     volume_drop: float = 0.5
     anomaly_action: Literal["warn", "fail"] = "warn"
-    data_docs: bool = True  # build Great Expectations Data Docs of each run under the lake's _docs/
+    # also build Great Expectations Data Docs of each run under the lake's _docs/ (off: the
+    # run report under _report/ shows the same outcomes, and GX's pages load their styles,
+    # scripts and logo from CDNs, so offline they are unstyled and their index is empty)
+    data_docs: bool = False
 
 
 class Settings(BaseModel):

@@ -10,8 +10,9 @@ from prefect.utilities.annotations import quote
 
 from flows.engine import pipeline
 
-# Arguments include a process pool and a GX context, which cannot be hashed
-# into a cache key (STACK.md gotcha 5): these tasks are never cached.
+# Arguments include a process pool and a GX context, which cannot be hashed into a
+# cache key (Prefect then logs an ERROR with a traceback at every task run): these tasks
+# are never cached.
 prepare_batch = task(pipeline.prepare_batch, name="extract-batch", cache_policy=NO_CACHE)
 analyze_batch = task(pipeline.analyze_texts, name="nlp-batch", cache_policy=NO_CACHE)
 finish_batch = task(

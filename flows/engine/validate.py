@@ -4,8 +4,10 @@
 (with the same derived checks as at write time), appends the outcomes to the
 `validations` table, and builds Great Expectations Data Docs HTML under the
 lake's `_docs/` (local lakes; for object stores they are built locally and
-uploaded). A flow's run builds its Data Docs from the gate's results instead
-(`docs_for_run`): nothing is validated twice.
+uploaded). With `validation.data_docs` on, a flow's run builds its Data Docs from the
+gate's results instead (`docs_for_run`): nothing is validated twice. Their HTML loads
+Bootstrap, jQuery, vega and a logo from CDNs; a run's own report, readable offline, is
+`flows/engine/report.py`.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def _api(url: str, path: str, body: dict | None = None) -> dict | list:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    # a worker ignores the first SIGTERM for a while (STACK.md gotcha 6): escalate
+    # a worker has been seen to outlive a SIGTERM by more than 5 s: escalate
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGKILL):
         if proc.poll() is not None:
             return

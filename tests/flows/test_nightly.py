@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from flows.adapters.lake import Lake
-from tests.conftest import ROOT
+from flows.engine.settings import Settings
+from tests.conftest import ROOT, write_config
 
 pytestmark = pytest.mark.slow
 TABLES = ("articles", "mentions", "quotes", "raw", "quarantine", "runs", "coverage", "validations")
@@ -34,7 +35,9 @@ def test_sample_run_writes_the_lake(sample_run):
     val = lake.read_table("validations")
     assert val["success"].all()
     assert set(val["table"]) >= {"articles", "mentions", "quotes", "raw", "anomalies"}
-    assert (Path(root) / "_docs" / "index.html").exists()  # Data Docs of the run
+    # the run's report page and the index of runs (tests/flows/test_report.py opens them)
+    assert summary["report"].startswith("file://") and summary["report"].endswith(".html")
+    assert (Path(root) / "_report" / "index.html").exists()
 
 
 def test_seed_article_in_the_lake(sample_run):
@@ -159,8 +162,11 @@ def test_bad_inputs_are_reported_and_the_rest_is_written(prefect_api, tmp_path):
         "{oops",
     ]
     (src / "dump.jsonl").write_text("\n".join(lines) + "\n")
+    # with Great Expectations Data Docs on as well (checked at the end)
+    settings = Settings(lake=str(tmp_path / "lake"), workers=1)
+    settings.validation.data_docs = True
     summary = nightly(
-        run_date="2026-11-29", lake=str(tmp_path / "lake"), workers=1, inputs=[str(src)]
+        run_date="2026-11-29", config=write_config(tmp_path, settings), inputs=[str(src)]
     )
     assert summary["written"]["articles"] == 2
     assert summary["quarantined"] == 5 and summary["inputs"] == 7

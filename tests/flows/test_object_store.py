@@ -148,6 +148,12 @@ def test_nightly_writes_to_s3(s3, prefect_api, tmp_path):
     assert set(quotes["speaker_name"]) == {"Ann Lee", "Tom Hale"}
     assert lake.read_table("runs")["status"].tolist() == ["completed"]
     assert dt.date.fromisoformat(lake.partitions("articles")[0]) == dt.date(2026, 11, 29)
+    # the run report is written to the store too, and its URL is the store's
+    assert summary["report"].startswith("s3://newslake-test/lake4/_report/run-2026-11-29-")
+    name = summary["report"].rsplit("/", 1)[-1]
+    assert set(lake.list_files("_report")) == {"index.html", name}
+    page = lake.fs.cat_file(f"{lake.base}/_report/{name}").decode()
+    assert "Ann Lee" in page and "Tom Hale" in page
 
 
 def test_the_lock_is_a_conditional_create(s3):

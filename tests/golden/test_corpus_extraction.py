@@ -1,8 +1,9 @@
-"""Golden tests on the real pages of ../shared/corpus (MIT/Apache test data, see its README).
+"""Golden tests on the real news pages of the shared corpus beside the checkout (MIT and
+Apache licensed test data; skipped when it is absent).
 
 Per page: the extracted fields agree with the ground truth where the page states
-them. Over the set: newslake is never worse than plain trafilatura's published
-figures on the same pages (../shared/corpus/README.md).
+them. Over the set: newslake is never worse than plain trafilatura's figures on the
+same pages, as the corpus publishes them.
 """
 
 import collections

@@ -6,7 +6,7 @@ from transforms.dates import (
     date_from_url,
     day,
     parse_datetime,
-    parse_rfc822_localised,
+    parse_localised_date,
     plausible,
     run_day,
 )
@@ -65,13 +65,17 @@ def test_run_day_uses_the_configured_timezone():
         ("3 juin 2018 10:00:00 GMT", "2018-06-03T10:00:00+00:00"),  # juin is June
         ("Di, 13 Mär 2018 08:00:00 +0100", "2018-03-13T07:00:00+00:00"),  # German
         ("gio, 4 ott 2018 12:00:00 +0200", "2018-10-04T10:00:00+00:00"),  # Italian
-        ("4 mei 2018", "2018-05-04T00:00:00+00:00"),  # Dutch, date only
-        ("Wed, 31 Jan 2018 07:26:05 EST", None),  # a zone name we cannot place
+        ("4 mei 2018", "2018-05-04T00:00:00+00:00"),  # Dutch, date only: midnight UTC
+        ("Вт, 13 мар 2018 08:00:00 +0300", "2018-03-13T05:00:00+00:00"),  # Russian
+        ("pią, 16 lis 2018 09:30:00 +0100", "2018-11-16T08:30:00+00:00"),  # Polish
+        ("Wed, 31 Jan 2018 07:26:05 EST", "2018-01-31T12:26:05+00:00"),  # RFC 822 zone name
         ("31 Foo 2018 10:00:00 +0000", None),
         ("30 Fev 2018 10:00:00 +0000", None),  # no such day
+        ("Set 2018", None),  # no day: not filled in from today
+        ("ontem", None),  # "yesterday": nothing is read against the clock
         ("", None),
     ],
 )
 def test_localised_feed_dates(value, expected):
-    got = parse_rfc822_localised(value)
+    got = parse_localised_date(value)
     assert (got.isoformat() if got else None) == expected
