@@ -183,7 +183,16 @@ def check_page(dom: str, lake: Lake, summary: dict) -> None:
         assert cards[card] == fmt(run[column]), card
     # coverage: source x day, as stored
     cov = run_rows(lake, "coverage", run_id).sort_values(["source", "date"])
-    columns = ("discovered", "fetched", "failed", "skipped", "extracted", "written", "quarantined")
+    columns = (
+        "discovered",
+        "fetched",
+        "failed",
+        "skipped",
+        "extracted",
+        "written",
+        "skipped_language",
+        "quarantined",
+    )
     want = [[r.source, r.date, *(fmt(getattr(r, c)) for c in columns)] for r in cov.itertuples()]
     got = cells(dom, "coverage-table")
     assert want and got[:-1] == want and got[-1][0] == "total"
