@@ -1,6 +1,7 @@
 """Quality benchmark: run `newslake extract` on the shared dev sets and score it.
 
     python -m bench.quality [--eval ../shared/eval] [--out bench/out] [--only quotes|ner|...]
+    python -m bench.quality --ablate     # each quote strategy's contribution (bench.ablate)
 
 Reads the dev sets from ../shared/eval at run time (they must never be copied
 into this repository), writes predictions under bench/out/, runs the shared
@@ -57,7 +58,16 @@ def main() -> int:
     ap.add_argument("--out", default="bench/out")
     ap.add_argument("--only", choices=["quotes", "attributions", "ner"])
     ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument(
+        "--ablate",
+        action="store_true",
+        help="switch each quote strategy off in turn and print what it contributes on dev",
+    )
     args = ap.parse_args()
+    if args.ablate:
+        from bench.ablate import main as ablate
+
+        return ablate(["--eval", args.eval, "--out", args.out, "--workers", str(args.workers or 2)])
     ev, out = Path(args.eval), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict] = {}

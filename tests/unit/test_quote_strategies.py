@@ -1,0 +1,48 @@
+"""The quote finder's strategies are named units: each runs alone, each can be switched off."""
+
+import pytest
+
+from transforms.nlp import QUOTES_COMPONENT, mentions_of
+from transforms.quotes import STRATEGIES, Article, Settings, find_quotes
+from transforms.quotes.strategies import cue_before, cue_right_after
+
+
+def test_an_unknown_strategy_name_is_refused_with_the_known_ones():
+    with pytest.raises(ValueError, match="no_such_rule"):
+        Settings(disabled=frozenset({"no_such_rule"}))
+    assert Settings(disabled=frozenset(STRATEGIES)).on("tree") is False
+
+
+def _parsed(nlp, text):
+    with nlp.select_pipes(disable=[QUOTES_COMPONENT]):
+        doc = nlp(text)
+    return doc, mentions_of(doc)
+
+
+@pytest.mark.slow
+def test_a_strategy_runs_alone_on_one_span(nlp):
+    doc, mentions = _parsed(
+        nlp, "“The bridge opens in May,” said Tom Hale. Anna Berg said: “Not so.”"
+    )
+    a = Article.of(doc, mentions)
+    first, second = a.marks.spans
+    cue, speaker = cue_right_after(a, first)
+    assert (cue.text, speaker.text) == ("said", "Hale")
+    assert cue_right_after(a, second) is None
+    cue, speaker = cue_before(a, second)
+    assert (cue.text, speaker.text) == ("said", "Berg")
+
+
+@pytest.mark.slow
+def test_switching_a_strategy_off_changes_only_what_it_finds(nlp):
+    text = "Anna Berg warned that the bridge would close in May. “It is unsafe,” said Tom Hale."
+    doc, mentions = _parsed(nlp, text)
+    every = find_quotes(doc, mentions)
+    assert sorted(q.quote_type for q in every) == ["direct", "indirect"]
+    no_indirect = find_quotes(doc, mentions, Settings(disabled=frozenset({"indirect_complement"})))
+    assert [q.quote_type for q in no_indirect] == ["direct"]
+    # with every cue strategy for marks off, the quote stays but nobody speaks it
+    off = frozenset({"tree", "after", "near", "previous_sentence", "governing_subject"})
+    bare = find_quotes(doc, mentions, Settings(disabled=off))
+    direct = next(q for q in bare if q.quote_type == "direct")
+    assert (direct.speaker_name, direct.attribution) == (None, "none")

@@ -1,0 +1,104 @@
+"""Which tokens are cues: the word lists of `transforms.cues` applied to parsed tokens,
+and the closed word classes the grammar rules of the quote finder test against."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from spacy.tokens import Token
+
+from transforms.cues import (
+    CUE_NOUNS,
+    ORG_ROLE_NOUNS,
+    PERSON_ROLE_NOUNS,
+    PHRASAL_CUES,
+    SPEAKER_PRONOUNS,
+    TITLE_WORDS,
+    is_cue_lemma,
+    is_indirect_cue_lemma,
+)
+
+SUBJECT_DEPS: Final = frozenset({"nsubj", "nsubjpass", "csubj"})
+RELATIVE_PRONOUNS: Final = frozenset({"who", "that", "which", "whom"})
+# verbs whose object does what their infinitive says: "led the institute to conclude"
+CAUSATIVE_VERBS: Final = frozenset(
+    "lead cause prompt force drive persuade convince compel spur inspire get move".split()
+)
+SPEAKER_LABELS: Final = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+# passive cues whose subject is still the speaker ("he was quoted as saying")
+PASSIVE_SPEAKER_CUES: Final = frozenset({"quote"})
+CONCESSIVE_MARKS: Final = frozenset({"though", "although", "whereas"})
+# words that open a clause of its own after a closing mark ("…,” until X said …")
+CLAUSE_OPENERS: Final = frozenset(
+    {"when", "while", "because", "until", "before", "after", "if", "although", "though", "since"}
+)
+# conjunctions of a clause that sets the time of another: "… after a woman told him “…”"
+TIME_MARKS: Final = frozenset({"when", "after", "before", "until", "while", "once", "whenever"})
+# the owner of a claim: "his promise to …" is a claim of whoever "he" is
+POSSESSIVE_PRONOUNS: Final = {"his": "he", "her": "she", "their": "they", "its": "it"}
+NAMING_VERBS: Final = frozenset({"call", "dub", "term", "label", "describe", "characterize"})
+# verbs of a source passing on what others said ("…, the Bugle reported.")
+REPORT_VERBS: Final = frozenset({"report", "write"})
+# cues whose infinitive complement is what is said ("urged them to leave")
+XCOMP_CUES: Final = frozenset(
+    "urge ask call tell warn encourage advise order implore beg promise vow pledge threaten".split()
+)
+# of those, the ones whose object is part of what is said ("told voters to stay home")
+OBJECT_XCOMP_CUES: Final = frozenset(
+    "urge ask tell warn encourage advise order implore beg".split()
+)
+
+
+def is_cue(tok: Token, indirect: bool = False) -> bool:
+    """tok is a verb of saying (or, with indirect, of thought) by its lemma, a phrasal
+    cue ("point out") or "as X put it"."""
+    if tok.pos_ not in ("VERB", "AUX") and not (
+        tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and tok.tag_ == "VBZ"
+    ):
+        return False
+    lemma = tok.lemma_.lower()
+    if any((lemma, c.lower_) in PHRASAL_CUES for c in tok.children if c.dep_ in ("prt", "advmod")):
+        return True
+    # "as she put it, “…”" (but not "she put it on the table"); with "as" a prepositional
+    # phrase is only a setting ("as she put it in a letter, …")
+    return (
+        (lemma, "it") in PHRASAL_CUES
+        and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)
+        and (
+            not any(c.dep_ == "prep" for c in tok.children)
+            or any(c.dep_ in ("mark", "prep") and c.lower_ == "as" for c in tok.children)
+        )
+    ) or (is_indirect_cue_lemma(lemma) if indirect else is_cue_lemma(lemma))
+
+
+def is_role_word(tok: Token) -> bool:
+    """A noun or title that names a person's role ("minister", "Sen.")."""
+    return tok.lemma_.lower() in PERSON_ROLE_NOUNS or tok.lower_.rstrip(".") in TITLE_WORDS
+
+
+def is_person_or_org_noun(tok: Token) -> bool:
+    """A noun that stands for a person or an organisation by its lemma."""
+    lemma = tok.lemma_.lower()
+    return lemma in PERSON_ROLE_NOUNS or lemma in ORG_ROLE_NOUNS
+
+
+__all__ = [
+    "CAUSATIVE_VERBS",
+    "CLAUSE_OPENERS",
+    "CONCESSIVE_MARKS",
+    "CUE_NOUNS",
+    "NAMING_VERBS",
+    "OBJECT_XCOMP_CUES",
+    "PASSIVE_SPEAKER_CUES",
+    "POSSESSIVE_PRONOUNS",
+    "RELATIVE_PRONOUNS",
+    "REPORT_VERBS",
+    "SPEAKER_LABELS",
+    "SPEAKER_PRONOUNS",
+    "SUBJECT_DEPS",
+    "TIME_MARKS",
+    "XCOMP_CUES",
+    "is_cue",
+    "is_person_or_org_noun",
+    "is_role_word",
+]

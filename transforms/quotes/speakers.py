@@ -1,0 +1,144 @@
+"""From a subject token to a speaker: the mention (name, pronoun or noun phrase) and
+what it resolves to (the fullest name in the article, through coreference)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.cues import PERSON_ROLE_NOUNS, SPEAKER_PRONOUNS
+from transforms.quotes.article import Article
+from transforms.quotes.coreference import person_in_apposition, role_of
+from transforms.quotes.lexicon import POSSESSIVE_PRONOUNS, RELATIVE_PRONOUNS, SPEAKER_LABELS
+from transforms.quotes.model import Quote, Speaker
+
+
+def _first(items: list[str]) -> str | None:
+    return items[0] if items else None
+
+
+def speaker_from(a: Article, head: Token, last_speaker: str | None) -> Speaker:
+    """Speaker mention around a subject token, resolved to a name where possible.
+    last_speaker: entity key of the latest speaker found, which a pronoun favours."""
+    doc = a.doc
+    if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+        # "Smith, who said …": the mention is the relative pronoun, its antecedent names it
+        antecedent = speaker_from(a, head.head.head, last_speaker)
+        antecedent.start_tok, antecedent.end_tok = head.i, head.i + 1
+        antecedent.attribution = "pronoun"
+        return antecedent
+    ent = a.entity_at.get(head.i)
+    if ent is None:
+        for t in head.subtree:
+            m = a.entity_at.get(t.i)
+            # "the mayor's spokesman Tom Bell", "President Roe"
+            attached = (
+                t.head.i == head.i or t.dep_ in ("compound", "appos") or head.dep_ == "compound"
+            )
+            if m is not None and m.label == "PERSON" and t.i < head.i + 8 and attached:
+                ent = m
+                break
+    if ent is None or ent.label != "PERSON":
+        # "said Acme of Canada's chief economist, Jane Roe" (parsed with the company as
+        # the subject), "X's director for rates and strategist, Jane Roe, said": the
+        # person in apposition after a role word in the subject's phrase speaks
+        ent = person_in_apposition(doc, head, a.entity_at) or ent
+    if ent is not None and ent.label in SPEAKER_LABELS:
+        role = role_of(doc, ent)
+        s, e = ent.start, ent.end
+        np_start = min(head.left_edge.i, s) if head.i in range(ent.start, ent.end) else s
+        if 0 < np_start < s and not doc[np_start - 1].whitespace_:
+            np_start = s  # not from the middle of a word ("co-author Jane Roe")
+        if np_start < s and all(
+            doc[i].dep_ in ("compound", "amod", "det", "poss", "case", "nmod", "punct")
+            or doc[i].i in a.entity_at
+            for i in range(np_start, s)
+        ):
+            s = np_start
+        return Speaker(s, e, ent.canonical_name, ent.entity_key, role, "explicit", 0.95)
+    lower = head.lower_
+    if head.pos_ == "PRON" or lower in SPEAKER_PRONOUNS or lower in POSSESSIVE_PRONOUNS:
+        resolved = a.coref.resolve_pronoun(head.i, last_speaker)
+        if resolved:
+            key, conf = resolved
+            c = a.coref.clusters[key]
+            return Speaker(head.i, head.i + 1, c.name, key, _first(c.roles), "pronoun", conf)
+        return Speaker(head.i, head.i + 1, None, None, None, "pronoun", 0.3)
+    # a noun phrase: "the minister", "a spokesman for the company", "officials"
+    start = head.left_edge.i
+    end = head.i + 1
+    for child in head.children:
+        if (
+            child.dep_ == "prep"
+            and child.i > head.i
+            and child.lower_ in ("for", "of", "at", "with", "from")
+        ):
+            end = max(end, child.right_edge.i + 1)
+    np = doc[start:end]
+    determiner = doc[start].lower_
+    if determiner in ("the", "this", "that") and head.pos_ == "NOUN":
+        resolved = a.coref.resolve_role(head.i, last_speaker)
+        if resolved:
+            key, conf = resolved
+            c = a.coref.clusters[key]
+            return Speaker(start, end, c.name, key, np.text, "role", conf)
+    name = np.text.strip()
+    return Speaker(
+        start,
+        end,
+        name or None,
+        None,
+        name if head.lemma_.lower() in PERSON_ROLE_NOUNS else None,
+        "explicit",
+        0.7,
+    )
+
+
+def inherited(
+    a: Article, previous: Quote, confidence: float, attribution: str | None = None
+) -> Speaker | None:
+    """The speaker of an earlier quote, for a quote that goes on with it."""
+    if previous.speaker_start is None or previous.speaker_end is None:
+        return None
+    toks = a.tokens_in(previous.speaker_start, previous.speaker_end)
+    if not toks:
+        return None
+    return Speaker(
+        toks[0].i,
+        toks[-1].i + 1,
+        previous.speaker_name,
+        previous.speaker_key,
+        previous.speaker_role,
+        attribution or previous.attribution,
+        min(previous.confidence, confidence),
+    )
+
+
+def quote_with_speaker(
+    start: int,
+    end: int,
+    quote_type: str,
+    sentence_index: int,
+    a: Article,
+    speaker: Speaker,
+    cue: Token | None,
+    group: int | None = None,
+    max_confidence: float = 1.0,
+) -> Quote:
+    """A quote row for a span and its speaker."""
+    s_span = a.doc[speaker.start_tok : speaker.end_tok]
+    return Quote(
+        start=start,
+        end=end,
+        quote_type=quote_type,
+        attribution=speaker.attribution,
+        confidence=round(min(speaker.confidence, max_confidence), 2),
+        sentence_index=sentence_index,
+        speaker_start=s_span.start_char,
+        speaker_end=s_span.end_char,
+        speaker_name=speaker.name,
+        speaker_key=speaker.key,
+        speaker_role=speaker.role,
+        cue_start=cue.idx if cue is not None else None,
+        cue_end=cue.idx + len(cue.text) if cue is not None else None,
+        group_start=group,
+    )
