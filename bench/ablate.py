@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,15 +78,14 @@ def parsed_docs(gold: Path, out: Path, workers: int = 2) -> tuple[list[str], lis
     return ids, docs
 
 
-def predictions(
-    ids: list[str], docs: list[Any], disabled: Iterable[str] = ()
-) -> Iterator[dict[str, Any]]:
-    """`newslake extract --kinds all` records of the parsed docs, with some strategies off."""
+def predictions(ids: list[str], docs: list[Any], settings: Any = None) -> Iterator[dict[str, Any]]:
+    """`newslake extract --kinds all` records of the parsed docs, with some strategies off
+    (a `transforms.quotes.Settings`; None: the shipped configuration)."""
     from transforms.nlp import mentions_of
     from transforms.quotes import Settings, find_quotes
     from transforms.tables import Analysis, eval_record
 
-    settings = Settings(disabled=frozenset(disabled))
+    settings = settings or Settings()
     kinds = frozenset({"direct", "partial", "indirect"})
     for doc_id, doc in zip(ids, docs, strict=True):
         mentions = mentions_of(doc)
@@ -145,7 +144,7 @@ def table(rows: list[tuple[str, dict[str, float]]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from transforms.quotes import STRATEGIES
+    from transforms.quotes import STRATEGIES, Settings
 
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -160,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     names = [n for n in args.only.split(",") if n] or list(STRATEGIES)
     rows: list[tuple[str, dict[str, float]]] = []
     for name in ["all", *names]:
-        recs = list(predictions(ids, docs, () if name == "all" else (name,)))
+        off = frozenset() if name == "all" else frozenset({name})
+        recs = list(predictions(ids, docs, Settings(disabled=off)))
         if name == "all":
             with open(out / "ablate_all.jsonl", "w", encoding="utf-8") as fh:
                 fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)

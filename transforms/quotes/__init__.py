@@ -30,8 +30,9 @@ from spacy.tokens import Doc
 
 from transforms.entities import EntityMention
 from transforms.quotes.article import Article
+from transforms.quotes.cue_weights import BIAS, WEIGHTS
 from transforms.quotes.direct import find_direct
-from transforms.quotes.indirect import find_indirect
+from transforms.quotes.indirect import CueModel, find_indirect
 from transforms.quotes.model import Quote, Speaker
 from transforms.quotes.strategies import STRATEGIES, Settings
 
@@ -45,7 +46,9 @@ def find_quotes(
     in text order."""
     a = Article.of(doc, mentions)
     quotes, last_speaker = find_direct(a, settings)
-    quotes.extend(find_indirect(a, settings, quotes, last_speaker))
+    bias, weights = (BIAS, WEIGHTS) if settings.cue_model is None else settings.cue_model
+    model = CueModel(bias, weights)
+    quotes.extend(find_indirect(a, settings, quotes, last_speaker, model))
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
 

@@ -313,6 +313,9 @@ def share_speakers_within_groups(quotes: list[Quote]) -> list[Quote]:
                 speaker_role=source.speaker_role,
                 cue_start=source.cue_start,
                 cue_end=source.cue_end,
+                speaker_kind=source.speaker_kind,
+                statement_kind=source.statement_kind,
+                co_speakers=source.co_speakers,
             )
         out.append(q)
     return out

@@ -8,11 +8,14 @@ from typing import Final
 from spacy.tokens import Token
 
 from transforms.cues import (
+    BELIEF_ADJECTIVES,
+    BELIEF_VERBS,
     CUE_NOUNS,
     ORG_ROLE_NOUNS,
     PERSON_ROLE_NOUNS,
     PHRASAL_CUES,
     SPEAKER_PRONOUNS,
+    SPEECH_VERBS,
     TITLE_WORDS,
     is_cue_lemma,
     is_indirect_cue_lemma,
@@ -71,6 +74,25 @@ def is_cue(tok: Token, indirect: bool = False) -> bool:
     ) or (is_indirect_cue_lemma(lemma) if indirect else is_cue_lemma(lemma))
 
 
+# verbs of finding out, which report evidence (a study "found", a poll "showed"): speech
+EVIDENCE_VERBS: Final = frozenset(
+    "find learn determine conclude discover estimate project show reveal".split()
+)
+
+
+def statement_kind(cue: Token | None) -> str:
+    """belief for a cue of belief, expectation or stance ("believes", "expects", "is
+    convinced", "supports"); speech for everything else, and when there is no cue."""
+    if cue is None:
+        return "speech"
+    lemma = cue.lemma_.lower()
+    if cue.lower_ in BELIEF_ADJECTIVES and cue.pos_ in ("ADJ", "VERB"):
+        return "belief"  # "convinced", "confident" (as an adjective or a participle)
+    if lemma in BELIEF_VERBS and lemma not in SPEECH_VERBS and lemma not in EVIDENCE_VERBS:
+        return "belief"
+    return "speech"
+
+
 def is_role_word(tok: Token) -> bool:
     """A noun or title that names a person's role ("minister", "Sen.")."""
     return tok.lemma_.lower() in PERSON_ROLE_NOUNS or tok.lower_.rstrip(".") in TITLE_WORDS
@@ -101,4 +123,5 @@ __all__ = [
     "is_cue",
     "is_person_or_org_noun",
     "is_role_word",
+    "statement_kind",
 ]

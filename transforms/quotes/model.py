@@ -24,6 +24,9 @@ class Quote:
     cue_start: int | None = None
     cue_end: int | None = None
     group_start: int | None = None  # start of the first part of a split or multi-paragraph quote
+    speaker_kind: str = "unknown"  # person, organisation, group, document, unknown
+    statement_kind: str = "speech"  # speech, or belief (what the source thinks or favours)
+    co_speakers: tuple[tuple[str, str], ...] = ()  # (name, entity key) of coordinated speakers
 
 
 @dataclass(slots=True)
@@ -37,6 +40,7 @@ class Speaker:
     role: str | None
     attribution: str
     confidence: float
+    co_speakers: tuple[tuple[str, str], ...] = ()
 
 
 def changed(q: Quote, **changes: Any) -> Quote:

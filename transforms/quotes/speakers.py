@@ -3,12 +3,27 @@ what it resolves to (the fullest name in the article, through coreference)."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from spacy.tokens import Token
 
-from transforms.cues import PERSON_ROLE_NOUNS, SPEAKER_PRONOUNS
+from transforms.cues import (
+    CUE_NOUNS,
+    DOCUMENT_NOUNS,
+    GROUP_WORDS,
+    ORG_ROLE_NOUNS,
+    PEOPLE_NOUNS,
+    PERSON_ROLE_NOUNS,
+    SPEAKER_PRONOUNS,
+)
 from transforms.quotes.article import Article
 from transforms.quotes.coreference import person_in_apposition, role_of
-from transforms.quotes.lexicon import POSSESSIVE_PRONOUNS, RELATIVE_PRONOUNS, SPEAKER_LABELS
+from transforms.quotes.lexicon import (
+    POSSESSIVE_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    SPEAKER_LABELS,
+    statement_kind,
+)
 from transforms.quotes.model import Quote, Speaker
 
 
@@ -54,7 +69,8 @@ def speaker_from(a: Article, head: Token, last_speaker: str | None) -> Speaker:
             for i in range(np_start, s)
         ):
             s = np_start
-        return Speaker(s, e, ent.canonical_name, ent.entity_key, role, "explicit", 0.95)
+        others = coordinated_speakers(a, a.entity_root(ent), ent.entity_key)
+        return Speaker(s, e, ent.canonical_name, ent.entity_key, role, "explicit", 0.95, others)
     lower = head.lower_
     if head.pos_ == "PRON" or lower in SPEAKER_PRONOUNS or lower in POSSESSIVE_PRONOUNS:
         resolved = a.coref.resolve_pronoun(head.i, last_speaker)
@@ -93,6 +109,22 @@ def speaker_from(a: Article, head: Token, last_speaker: str | None) -> Speaker:
     )
 
 
+def coordinated_speakers(a: Article, root: Token, key: str) -> tuple[tuple[str, str], ...]:
+    """The other named speakers coordinated with a speaker's name: "said Jane Roe and Tom
+    Bell", "Roe, Bell and Acme said" give (name, entity key) of Bell (and Acme)."""
+    out: list[tuple[str, str]] = []
+    seen = {key}
+    todo = [c for c in root.children if c.dep_ == "conj"]
+    while todo:
+        tok = todo.pop(0)
+        m = a.entity_at.get(tok.i)
+        if m is not None and m.label in ("PERSON", "ORG") and m.entity_key not in seen:
+            seen.add(m.entity_key)
+            out.append((m.canonical_name, m.entity_key))
+            todo.extend(c for c in a.entity_root(m).children if c.dep_ == "conj")
+    return tuple(out)
+
+
 def inherited(
     a: Article, previous: Quote, confidence: float, attribution: str | None = None
 ) -> Speaker | None:
@@ -110,6 +142,7 @@ def inherited(
         previous.speaker_role,
         attribution or previous.attribution,
         min(previous.confidence, confidence),
+        previous.co_speakers,
     )
 
 
@@ -123,9 +156,13 @@ def quote_with_speaker(
     cue: Token | None,
     group: int | None = None,
     max_confidence: float = 1.0,
+    cue_chars: tuple[int, int] | None = None,
 ) -> Quote:
-    """A quote row for a span and its speaker."""
+    """A quote row for a span and its speaker (cue_chars: the cue's words, when more
+    than the cue token)."""
     s_span = a.doc[speaker.start_tok : speaker.end_tok]
+    if cue_chars is None and cue is not None:
+        cue_chars = (cue.idx, cue.idx + len(cue.text))
     return Quote(
         start=start,
         end=end,
@@ -138,7 +175,55 @@ def quote_with_speaker(
         speaker_name=speaker.name,
         speaker_key=speaker.key,
         speaker_role=speaker.role,
-        cue_start=cue.idx if cue is not None else None,
-        cue_end=cue.idx + len(cue.text) if cue is not None else None,
+        cue_start=cue_chars[0] if cue_chars is not None else None,
+        cue_end=cue_chars[1] if cue_chars is not None else None,
         group_start=group,
+        speaker_kind=speaker_kind(a, speaker),
+        statement_kind=statement_kind(cue),
+        co_speakers=speaker.co_speakers,
     )
+
+
+SPEAKER_KINDS: Final = ("person", "organisation", "group", "document", "unknown")
+_LABEL_KINDS: Final = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "organisation",
+    "NORP": "group",
+}
+_PRONOUN_KINDS: Final = {"he": "person", "she": "person", "i": "person", "we": "group"}
+_PLURAL_TAGS: Final = frozenset({"NNS", "NNPS"})
+
+
+def speaker_kind(a: Article, speaker: Speaker | None) -> str:
+    """What kind of source speaks: a person, an organisation (a company, a campaign, an
+    agency, a government), a group of people ("voters", "60 percent"), a document (a
+    poll, a report, a ruling, a statement) or unknown."""
+    if speaker is None:
+        return "unknown"
+    if speaker.key is not None and speaker.key in a.coref.clusters:
+        return _LABEL_KINDS.get(a.coref.clusters[speaker.key].label, "unknown")
+    if speaker.end_tok <= speaker.start_tok:
+        return "unknown"
+    head = a.doc[speaker.start_tok : speaker.end_tok].root
+    if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+        head = head.head.head  # "officials, who said …": the antecedent speaks
+    m = a.entity_at.get(head.i)
+    if m is not None:
+        return _LABEL_KINDS.get(m.label, "unknown")
+    lower, lemma = head.lower_, head.lemma_.lower()
+    if lower in _PRONOUN_KINDS:
+        return _PRONOUN_KINDS[lower]
+    if lower in ("they", "them"):
+        return "group"
+    if speaker.attribution == "inferred" and a.doc[speaker.start_tok].is_upper:
+        return "document"  # a headline in capitals speaks for its story
+    if lemma in DOCUMENT_NOUNS or lemma in CUE_NOUNS:
+        return "document"
+    if lemma in ORG_ROLE_NOUNS and lemma not in PERSON_ROLE_NOUNS:
+        return "organisation"
+    if lower in GROUP_WORDS or lemma in GROUP_WORDS:
+        return "group"
+    if lemma in PERSON_ROLE_NOUNS or lemma in PEOPLE_NOUNS:
+        return "group" if head.tag_ in _PLURAL_TAGS else "person"
+    return "unknown"

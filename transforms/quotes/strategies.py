@@ -5,6 +5,7 @@ switch one off (`Settings.disabled`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -43,15 +44,23 @@ STRATEGIES: Final[dict[str, str]] = {
     "group_share": "parts of one quote left without a speaker take the speaker of another",
     "titles": "titles of works and headlines with a byline are not statements",
     "indirect_complement": "reported speech: a cue verb with a clausal complement",
+    "indirect_object": "reported speech: a cue verb whose object is the content",
+    "indirect_preposition": "reported speech: a cue verb and preposition (warned of …)",
+    "indirect_parenthetical": "reported speech: the clause around '…, X said, …'",
+    "indirect_belief": "reported speech: an adjective of belief (X is convinced that …)",
     "according_to": "reported speech: the clause of 'according to X'",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Which strategies run (all by default)."""
+    """Which strategies run (all by default), and how reported speech is weighed:
+    a candidate is kept when the cue model gives it at least `threshold`; `cue_model`
+    (bias, feature weights) replaces the shipped model (for cross-validation)."""
 
     disabled: frozenset[str] = field(default_factory=frozenset)
+    threshold: float = 0.5
+    cue_model: tuple[float, Mapping[str, float]] | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(self.disabled - STRATEGIES.keys())
