@@ -17,7 +17,13 @@ from transforms.dates import day
 DERIVED: dict[str, tuple[str, ...]] = {
     "articles": ("_text_sha256_ok", "_date_ok"),
     "mentions": ("_span_ok",),
-    "quotes": ("_quote_span_ok", "_speaker_span_ok", "_cue_span_ok", "_attribution_ok"),
+    "quotes": (
+        "_quote_span_ok",
+        "_speaker_span_ok",
+        "_cue_span_ok",
+        "_attribution_ok",
+        "_co_speakers_ok",
+    ),
 }
 
 
@@ -73,6 +79,10 @@ def quote_checks(
         )
         out["_cue_span_ok"].append(_span_ok(text, r["cue_start"], r["cue_end"], r["cue"]))
         out["_attribution_ok"].append((r["attribution"] == "none") == (r["speaker_start"] is None))
+        names, keys = r.get("co_speaker_names") or [], r.get("co_speaker_keys") or []
+        out["_co_speakers_ok"].append(
+            len(names) == len(keys) and (not names or r["speaker_start"] is not None)
+        )
     return out
 
 

@@ -23,6 +23,8 @@ UTC_US = pa.timestamp("us", tz="UTC")
 
 QUOTE_TYPES: Final = ("direct", "partial", "indirect")
 ATTRIBUTIONS: Final = ("explicit", "pronoun", "role", "inferred", "none")
+SPEAKER_KINDS: Final = ("person", "organisation", "group", "document", "unknown")
+STATEMENT_KINDS: Final = ("speech", "belief")
 DATE_SOURCES: Final = ("jsonld", "meta", "url", "feed", "archive", "first_seen")
 ENTITY_LABELS: Final = (
     "PERSON",
@@ -167,7 +169,13 @@ class QuoteRow:
     )
     start_char: int = col(pa.int32(), "Start offset in articles.text.", "", False)
     end_char: int = col(pa.int32(), "End offset (exclusive).", "", False)
-    quote_type: str = col(pa.string(), "direct, partial or indirect.", "direct", False)
+    quote_type: str = col(
+        pa.string(),
+        "direct (a statement in quotation marks), partial (a quoted fragment in the"
+        " reporter's sentence) or indirect (reported speech without quotation marks).",
+        "direct",
+        False,
+    )
     speaker_text: str | None = col(
         pa.string(), "Speaker mention that goes with the cue (may be a pronoun).", "he"
     )
@@ -182,6 +190,26 @@ class QuoteRow:
     speaker_role: str | None = col(
         pa.string(), "Role given by an apposition or title.", "NATO Secretary General"
     )
+    speaker_kind: str = col(
+        pa.string(),
+        "What kind of source speaks: "
+        + ", ".join(SPEAKER_KINDS)
+        + " (a company, campaign, agency, court or government is an organisation; voters or"
+        " '60 percent' a group; a poll, report, ruling or statement a document).",
+        "person",
+        False,
+    )
+    co_speaker_names: list[str] = col(
+        pa.list_(pa.string()),
+        "Other named speakers coordinated with the first ('said Jane Roe and Tom Bell'): the"
+        " statement is one row, speaker_* describe the first, these the others, in text order.",
+        "['Tom Bell']",
+    )
+    co_speaker_keys: list[str] = col(
+        pa.list_(pa.string()),
+        "entity_key of each of co_speaker_names, in the same order.",
+        "['person/tom-bell']",
+    )
     cue: str | None = col(pa.string(), "Cue word or phrase.", "said")
     cue_start: int | None = col(pa.int32(), "Start offset of the cue.")
     cue_end: int | None = col(pa.int32(), "End offset of the cue.")
@@ -189,6 +217,13 @@ class QuoteRow:
         pa.string(),
         "How the speaker was found: " + ", ".join(ATTRIBUTIONS) + ".",
         "explicit",
+        False,
+    )
+    statement_kind: str = col(
+        pa.string(),
+        "speech (said, wrote, announced, denied, …) or belief (what the source thinks, expects,"
+        " fears or favours: 'believes that', 'is convinced that').",
+        "speech",
         False,
     )
     sentence_index: int = col(pa.int32(), "Sentence of the quote's start.", "", False)
