@@ -32,6 +32,9 @@ from transforms.quotes.lexicon import (
     is_role_word,
 )
 
+# "Ms." or "Mr." before a name is courtesy, not a role
+_COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "madam", "lady", "lord"})
+
 
 @dataclass(slots=True)
 class _Cluster:
@@ -233,19 +236,38 @@ def role_of(doc: Doc, m: EntityMention) -> str | None:
         i -= 1  # the whole hyphenated word: "co-author", not "-author"
     toks = [t for t in doc[i : m.start] if t.text not in ("'s", "\u2019s")]
     if toks and any(
-        t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in PERSON_ROLE_NOUNS for t in toks
+        (t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in PERSON_ROLE_NOUNS)
+        and t.lower_.rstrip(".") not in _COURTESY_TITLES
+        for t in toks
     ):
         return "".join(t.text_with_ws for t in toks).strip()
     root = doc[m.start : m.end].root
     if root.dep_ == "appos" and root.head.i < m.start:
         # "Acme's senior economist, Paul Weber", "Bank of X's director for rates and chief
         # strategist, Jane Roe": the phrase the name is in apposition to, when it has a role
-        sub = doc[phrase_top(root.head).left_edge.i : m.start]
-        if len(sub) <= 16 and any(is_role_word(t) for t in sub):
-            return str(sub.text).strip(" ,")
+        role = _role_phrase(doc, phrase_top(root.head).left_edge.i, m.start, 16)
+        if role is not None:
+            return role
     for child in root.children:
         if child.dep_ == "appos":
-            sub = doc[child.left_edge.i : child.right_edge.i + 1]
-            if len(sub) <= 12:
-                return str(sub.text).strip(" ,")
+            role = _role_phrase(doc, child.left_edge.i, child.right_edge.i + 1, 12)
+            if role is not None:
+                return role
     return None
+
+
+def _role_phrase(doc: Doc, start: int, end: int, longest: int) -> str | None:
+    """The noun phrase start..end as a role, without a relative or participle clause that
+    follows its noun ("a lawyer who represents …" -> "a lawyer"), when it names a role and
+    is no clause itself ("the pathway to a majority for …" names no role)."""
+    for t in doc[start:end]:
+        if t.dep_ in ("relcl", "acl", "advcl") and t.left_edge.i > start:
+            end = min(end, t.left_edge.i)
+    toks = list(doc[start:end])
+    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+        toks.pop()
+    if not toks or len(toks) > longest or not any(is_role_word(t) for t in toks):
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in toks):
+        return None
+    return str(doc[toks[0].i : toks[-1].i + 1].text).strip(" ,")

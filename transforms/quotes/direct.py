@@ -31,6 +31,7 @@ from transforms.quotes.strategies import (
     cue_right_after,
     governing_subject,
     headline_lead,
+    linking_complement,
     subject_of_previous_paragraph,
 )
 
@@ -258,6 +259,8 @@ def _direct_or_partial(
         # report of its own goes on with the speaker of the one before
         speaker = inherited(a, previous, 0.6, "inferred")
     sent_i = a.sent_of[toks[0].i]
+    if speaker is None and qtype == "partial" and on("titles") and linking_complement(a, toks):
+        return None  # "her cats are “the best”": a title or a scare quote, nobody's words
     if speaker is None:
         return Quote(span.start, span.end, qtype, "none", 0.0, sent_i, group_start=group)
     return quote_with_speaker(span.start, span.end, qtype, sent_i, a, speaker, cue, group)

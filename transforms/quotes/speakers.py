@@ -78,6 +78,12 @@ def speaker_from(a: Article, head: Token, last_speaker: str | None) -> Speaker:
             key, conf = resolved
             c = a.coref.clusters[key]
             return Speaker(head.i, head.i + 1, c.name, key, _first(c.roles), "pronoun", conf)
+        lone = lone_name_before(a, head) if lower in ("he", "she") else None
+        if lone is not None:
+            m = a.entity_at.get(lone.i)
+            name = m.canonical_name if m is not None else lone.text
+            lone_key = m.entity_key if m is not None else None
+            return Speaker(head.i, head.i + 1, name, lone_key, None, "pronoun", 0.6)
         return Speaker(head.i, head.i + 1, None, None, None, "pronoun", 0.3)
     # a noun phrase: "the minister", "a spokesman for the company", "officials"
     start = head.left_edge.i
@@ -107,6 +113,25 @@ def speaker_from(a: Article, head: Token, last_speaker: str | None) -> Speaker:
         "explicit",
         0.7,
     )
+
+
+def lone_name_before(a: Article, pronoun: Token, sentences: int = 2) -> Token | None:
+    """The one name a he or she can stand for when no person is named nearby: the subject
+    of a clause in this or the two sentences before that is a proper noun the tagger did
+    not call a person ("Burton explained. “…,” he said." with Burton tagged an
+    organisation or nothing). None when there are several such names, or none."""
+    s = a.sent_of[pronoun.i]
+    found: dict[str, Token] = {}
+    for tok in a.doc[: pronoun.i]:
+        if s - a.sent_of[tok.i] > sentences or tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if tok.pos_ != "PROPN" or not tok.is_title or a.in_quote[tok.i]:
+            continue
+        m = a.entity_at.get(tok.i)
+        if m is not None and m.label not in ("ORG", "PERSON"):
+            continue  # a place or a nationality is no he
+        found.setdefault(m.entity_key if m is not None else tok.lower_, tok)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def coordinated_speakers(a: Article, root: Token, key: str) -> tuple[tuple[str, str], ...]:
@@ -201,11 +226,13 @@ def speaker_kind(a: Article, speaker: Speaker | None) -> str:
     poll, a report, a ruling, a statement) or unknown."""
     if speaker is None:
         return "unknown"
-    if speaker.key is not None and speaker.key in a.coref.clusters:
-        return _LABEL_KINDS.get(a.coref.clusters[speaker.key].label, "unknown")
     if speaker.end_tok <= speaker.start_tok:
         return "unknown"
     head = a.doc[speaker.start_tok : speaker.end_tok].root
+    if head.lower_ in ("he", "she", "i"):
+        return "person"
+    if speaker.key is not None and speaker.key in a.coref.clusters:
+        return _LABEL_KINDS.get(a.coref.clusters[speaker.key].label, "unknown")
     if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
         head = head.head.head  # "officials, who said …": the antecedent speaks
     m = a.entity_at.get(head.i)

@@ -466,6 +466,35 @@ def headline_lead(a: Article, span: MarkSpan) -> Speaker | None:
     return Speaker(toks[0].i, toks[-1].i + 1, name, None, None, "inferred", 0.4)
 
 
+# more nouns for words someone uses ("his catch phrase was “…”")
+_CLAIM_WORDS: Final = frozenset("phrase line motto view position theme refrain message".split())
+# verbs that link a subject to what it is, not to words it uses
+LINKING_VERBS: Final = frozenset(
+    "be become remain seem appear look sound feel stay prove have get".split()
+)
+
+
+def uses_words(verb: Token, subj: Token) -> bool:
+    """The clause's subject could be using the quoted words through this verb: any verb
+    but one that only says what the subject is or has, unless the subject is a claim
+    ("his answer was “…”", "her slogan is “…”")."""
+    if verb.lemma_.lower() not in LINKING_VERBS:
+        return True
+    return subj.lemma_.lower() in CLAIM_NOUNS or subj.lemma_.lower() in _CLAIM_WORDS
+
+
+def linking_complement(a: Article, toks: list[Token]) -> bool:
+    """The quoted words complete a linking verb whose subject is no claim: "his favourite
+    book is “…”", "cats are “cuties”" (a title or a scare quote, nobody's statement)."""
+    inside = {t.i for t in toks}
+    root = next((t for t in toks if t.head.i not in inside and not t.is_punct), None)
+    if root is None or root.dep_ not in ("attr", "acomp", "oprd", "xcomp", "dobj"):
+        return False
+    verb = root.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and not uses_words(verb, subj) and not a.in_quote[subj.i]
+
+
 def governing_subject(a: Article, toks: list[Token], span: MarkSpan) -> Found | None:
     """(verb, subject) of the clause a quote without a speech verb sits in: whoever
     "attacked “…”", "called it “…”" or "referred to him as “…”" uses the words."""
@@ -482,6 +511,11 @@ def governing_subject(a: Article, toks: list[Token], span: MarkSpan) -> Found | 
             subj = subject(a, node)
             if subj is None:
                 continue
+            if not uses_words(node, subj):
+                continue  # "his favourite book is “…”", "cats are “…”": no one's words
+            owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+            if node.lemma_.lower() in LINKING_VERBS and owner is not None and could_speak(a, owner):
+                return node, owner  # "her answer was “…”": she answered
             if (
                 a.in_quote[subj.i]
                 or not lo <= subj.idx < hi
