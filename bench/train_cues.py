@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bench.ablate import parsed_docs, predictions, score
+from bench.devset import parsed_docs, predictions, score
 
 TARGET = Path(__file__).resolve().parents[1] / "transforms" / "quotes" / "cue_weights.py"
 MIN_SEEN = 2
@@ -152,7 +152,47 @@ def render(model: tuple[float, dict[str, float]], n_docs: int) -> str:
 
 
 def fold_of(doc_id: str, k: int) -> int:
+    """The fold of a document: a hash of its id, so folds never split a document."""
     return int(hashlib.sha256(doc_id.encode()).hexdigest()[:8], 16) % k
+
+
+Model = tuple[float, dict[str, float]]
+
+
+def labelled_dev(
+    ev: Path, out: Path, workers: int = 2
+) -> tuple[list[str], list[Any], list[Labelled]]:
+    """(ids, parsed docs, labelled candidates per doc) of the dev set."""
+    ids, docs = parsed_docs(ev / "polnear_dev.jsonl", out, workers)
+    with open(ev / "polnear_attributions_dev.jsonl", encoding="utf-8") as fh:
+        gold = {r["id"]: r for r in map(json.loads, fh)}
+    labelled = [list(labelled_candidates(d, gold[i])) for i, d in zip(ids, docs, strict=True)]
+    return ids, docs, labelled
+
+
+def fold_models(ids: list[str], labelled: list[Labelled], k: int) -> list[Model]:
+    """For each fold, the model fitted on the documents of the other folds."""
+    return [
+        fit([x for n, i in enumerate(ids) if fold_of(i, k) != f for x in labelled[n]])
+        for f in range(k)
+    ]
+
+
+def oof_records(
+    ids: list[str], docs: list[Any], models: list[Model], **settings: Any
+) -> list[dict[str, Any]]:
+    """Extract records of every document, each predicted with its own fold's model
+    (settings: further `Settings` fields, e.g. disabled strategies)."""
+    from transforms.quotes import Settings
+
+    k = len(models)
+    by_id: dict[str, dict[str, Any]] = {}
+    for f, model in enumerate(models):
+        test = [n for n, i in enumerate(ids) if fold_of(i, k) == f]
+        config = Settings(cue_model=model, **settings)
+        for rec in predictions([ids[n] for n in test], [docs[n] for n in test], config):
+            by_id[str(rec["id"])] = rec
+    return [by_id[i] for i in ids]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,23 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=None, help="(with --kfold) keep at")
     args = ap.parse_args(argv)
     ev, out = Path(args.eval), Path(args.out)
-    ids, docs = parsed_docs(ev / "polnear_dev.jsonl", out, args.workers)
-    with open(ev / "polnear_attributions_dev.jsonl", encoding="utf-8") as fh:
-        gold = {r["id"]: r for r in map(json.loads, fh)}
-    rows = [gold[i] for i in ids]
-    labelled = [list(labelled_candidates(d, r)) for d, r in zip(docs, rows, strict=True)]
+    ids, docs, labelled = labelled_dev(ev, out, args.workers)
     if args.kfold:
-        from transforms.quotes import Settings
-
-        records: list[dict[str, Any]] = []
-        for k in range(args.kfold):
-            train = [n for n, i in enumerate(ids) if fold_of(i, args.kfold) != k]
-            test = [n for n, i in enumerate(ids) if fold_of(i, args.kfold) == k]
-            model = fit([x for n in train for x in labelled[n]])
-            settings = Settings(cue_model=model)
-            if args.threshold is not None:
-                settings = Settings(cue_model=model, threshold=args.threshold)
-            records += predictions([ids[n] for n in test], [docs[n] for n in test], settings)
+        extra = {} if args.threshold is None else {"threshold": args.threshold}
+        records = oof_records(ids, docs, fold_models(ids, labelled, args.kfold), **extra)
         with open(out / f"kfold{args.kfold}_pred.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         result = score(ev, records)
