@@ -286,3 +286,15 @@ PEOPLE_NOUNS: Final = frozenset(
         staffer volunteer fan viewer reader user patient immigrant veteran farmer
     """.split()
 )
+
+# Nouns of a statement, a stance or a plan whose complement is the content: "his claim
+# that …", "her decision to …", "support for the plan", "attacks on him".
+NOUN_CUES: Final = CLAIM_NOUNS | frozenset(
+    """
+        support opposition criticism attack allegation accusation decision plan proposal
+        demand request concern fear hope view stance position praise endorsement call
+        suggestion advice agreement disagreement objection denial announcement insistence
+        expectation belief doubt worry question questions push appeal pledge commitment
+        vow warning threat offer refusal intention desire bid effort
+    """.split()
+)

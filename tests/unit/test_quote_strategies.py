@@ -46,3 +46,24 @@ def test_switching_a_strategy_off_changes_only_what_it_finds(nlp):
     bare = find_quotes(doc, mentions, Settings(disabled=off))
     direct = next(q for q in bare if q.quote_type == "direct")
     assert (direct.speaker_name, direct.attribution) == (None, "none")
+
+
+@pytest.mark.slow
+def test_each_reported_speech_frame_runs_alone_on_one_token(nlp):
+    from transforms.quotes.indirect import noun_content, object_content, parenthetical_content
+
+    text = "Anna Berg defended her decision to close the bridge. The plan, Tom Hale said, is bad."
+    doc, mentions = _parsed(nlp, text)
+    a = Article.of(doc, mentions)
+    tok = {t.text: t for t in doc}
+    c = noun_content(a, tok["decision"])
+    assert (text[c.start : c.end], c.source.text, c.key) == (
+        "to close the bridge",
+        "her",
+        "noun:decision_clause",
+    )
+    c = object_content(a, tok["defended"])
+    assert (text[c.start : c.end], c.key) == ("her decision to close the bridge", "dobj:defend")
+    c = parenthetical_content(a, tok["said"])
+    assert [text[s:e] for s, e in c.parts] == ["The plan", "is bad"]
+    assert object_content(a, tok["bridge"]) is None

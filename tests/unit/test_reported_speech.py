@@ -102,3 +102,32 @@ def test_a_cue_key_never_carries_a_name(nlp):
     words = {t.text: word_lemma(t) for t in doc}
     assert words["denied"] == "deny"
     assert words["Hales"] == "?"  # a capitalised word outside the lexicon may be a name
+
+
+def test_a_headline_source_and_colon_reports_the_rest_of_the_line(nlp):
+    assert reported(nlp, "Poll: Most voters in Dunmere oppose the new bridge")[0] == (
+        "Most voters in Dunmere oppose the new bridge",
+        "Poll",
+        "document",
+        "speech",
+    )
+    # a label is not a source
+    assert reported(nlp, "Update: The bridge in Dunmere will reopen on Monday") == []
+
+
+def test_reported_speech_after_a_colon_runs_to_the_end_of_the_paragraph(nlp):
+    text = "Tom Hale said: the bridge will close in May. Repairs will take a year.\nNext line."
+    assert reported(nlp, text) == [
+        (
+            "the bridge will close in May. Repairs will take a year",
+            "Tom Hale",
+            "person",
+            "speech",
+        )
+    ]
+
+
+def test_a_noun_of_saying_voiced_by_someone_is_their_statement(nlp):
+    assert reported(nlp, "Tom Hale voiced support for the new bridge.") == [
+        ("support for the new bridge", "Tom Hale", "person", "speech")
+    ]

@@ -30,6 +30,7 @@ from transforms.cues import (
     CUE_NOUNS,
     DOCUMENT_NOUNS,
     GROUP_WORDS,
+    NOUN_CUES,
     OBJECT_CUES,
     ORG_ROLE_NOUNS,
     PEOPLE_NOUNS,
@@ -71,7 +72,7 @@ class Candidate:
     frame: str  # the strategy that proposed it
     key: str  # lexicon key whose weight decides: "<frame code>:<lemma>"
     cue: Token
-    source: Token
+    source: Token | None  # None: nobody named (a passive, a clause without a subject)
     parts: tuple[Content, ...]  # the content, in one part or two around the cue
     cue_chars: Content | None = None  # the cue's words, when more than the cue token
 
@@ -132,14 +133,24 @@ def _words(a: Article, content: Content) -> int:
     return len(a.text[content[0] : content[1]].split())
 
 
-def _source(a: Article, tok: Token, content_toks: range, speech: bool = False) -> Token | None:
+# a candidate's source: the token, None for a report without one, or _REJECT
+_REJECT = "reject"
+
+
+def _source(
+    a: Article, tok: Token, content_toks: range, speech: bool = False
+) -> Token | str | None:
     """The cue's subject, when it stands outside the content and could be a source
-    ("it" only for a verb of saying: "It said …" of an organisation)."""
+    ("it" only for a verb of saying: "It said …" of an organisation); None when the cue
+    has no subject (a passive, a participle); _REJECT when it is inside the content or
+    stands for nobody ("there is", "what")."""
     subj = subject(a, tok)
-    if subj is None or subj.i in content_toks:
+    if subj is None:
         return None
+    if subj.i in content_toks:
+        return _REJECT
     if subj.lower_ in _NO_SOURCE and not (speech and subj.lower_ in ("it", "you")):
-        return None
+        return _REJECT
     return subj
 
 
@@ -162,13 +173,44 @@ def complement_content(a: Article, tok: Token) -> Candidate | None:
             if child.dep_ in ("dobj", "obj") and child.i < comp.i:
                 left = min(left, child.left_edge.i)
     right = comp.right_edge.i
+    if comp.i > tok.i:
+        left = _misattached_start(a, tok, left)
+        right = _continued_end(a, tok, comp, right)
     subj = _source(a, tok, range(left, right + 1), speech=is_cue(tok, indirect=True))
-    if subj is None:
+    if isinstance(subj, str):
         return None
     content = _span(a, list(a.doc[left : right + 1]))
     if content is None or len(a.tokens_in(*content)) < 3:
         return None
     return Candidate("indirect_complement", f"{comp.dep_}:{cue_lemma(tok)}", tok, subj, (content,))
+
+
+def _misattached_start(a: Article, cue: Token, left: int) -> int:
+    """ "X stressed that trade is …" with "trade" hung on the cue: the clause starts at
+    the "that" after the cue, when only words (no comma) stand between it and the clause."""
+    between = a.doc[cue.i + 1 : left]
+    mark = next((t for t in between if t.lower_ == "that" and t.dep_ == "mark"), None)
+    if mark is None or mark.i + 1 >= left:
+        return left
+    if any(t.is_punct or a.in_quote[t.i] for t in a.doc[mark.i + 1 : left]):
+        return left
+    return mark.i
+
+
+def _continued_end(a: Article, cue: Token, comp: Token, right: int) -> int:
+    """The report goes on in a clause the parser hung on the cue rather than on the
+    complement: "X said A, but that B", "X said A and would then B"."""
+    for c in sorted(
+        (c for c in cue.children if c.dep_ == "conj" and c.i > comp.i), key=lambda c: c.i
+    ):
+        own_subject = any(g.dep_ in SUBJECT_DEPS for g in c.children)
+        that = any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        modal = any(g.dep_ == "aux" and g.tag_ == "MD" for g in c.children)
+        if that or (modal and not own_subject):
+            right = max(right, c.right_edge.i)
+        else:
+            break
+    return right
 
 
 def _setting(tok: Token) -> bool:
@@ -200,7 +242,7 @@ def object_content(a: Article, tok: Token) -> Candidate | None:
         end += 1
     lo, hi = right[start].left_edge.i, right[end].right_edge.i
     subj = _source(a, tok, range(lo, hi + 1))
-    if subj is None:
+    if isinstance(subj, str):
         return None
     content = _span(a, list(a.doc[lo : hi + 1]))
     if content is None:
@@ -221,7 +263,7 @@ def preposition_content(a: Article, tok: Token) -> Candidate | None:
         return None
     lo, hi = obj.left_edge.i, obj.right_edge.i
     subj = _source(a, tok, range(lo, hi + 1))
-    if subj is None:
+    if isinstance(subj, str):
         return None
     content = _span(a, list(a.doc[lo : hi + 1]))
     if content is None:
@@ -261,7 +303,7 @@ def belief_content(a: Article, tok: Token) -> Candidate | None:
         return None
     verb = tok.head if tok.dep_ == "acomp" else tok
     subj = _source(a, verb, range(comp.left_edge.i, comp.right_edge.i + 1))
-    if subj is None:
+    if subj is None or isinstance(subj, str):
         return None
     content = _span(a, list(a.doc[comp.left_edge.i : comp.right_edge.i + 1]))
     if content is None or _words(a, content) < 3:
@@ -292,12 +334,109 @@ def according_to_content(a: Article, tok: Token) -> Candidate | None:
     return Candidate("according_to", "according", tok, obj, (content,), cue_chars)
 
 
+# verbs that only carry a noun of saying: "voiced support", "made the claim"
+_LIGHT_VERBS = frozenset(
+    "voice express make issue offer give lodge file raise deliver repeat reiterate renew"
+    " announce signal state declare".split()
+)
+_NOUN_PREPOSITIONS = frozenset("of for on about against to toward towards over with".split())
+
+
+def noun_content(a: Article, tok: Token) -> Candidate | None:
+    """The complement of a noun of saying, stance or plan: "her decision to run", "his
+    claim that …", "support for the plan", "attacks on him"; the source is the noun's
+    owner ("Roe's", "his"), or nobody named."""
+    if tok.pos_ != "NOUN" or word_lemma(tok) not in NOUN_CUES:
+        return None
+    comp = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.i > tok.i), None)
+    if comp is not None:
+        lo, hi, how = comp.left_edge.i, comp.right_edge.i, "clause"
+    else:
+        prep = next(
+            (c for c in tok.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPOSITIONS),
+            None,
+        )
+        obj = (
+            next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
+        )
+        if prep is None or obj is None or prep.i < tok.i:
+            return None
+        lo, hi, how = obj.left_edge.i, obj.right_edge.i, prep.lower_
+    if any(a.in_quote[t.i] for t in a.doc[lo : hi + 1]):
+        return None
+    owner = next((c for c in tok.children if c.dep_ == "poss" and not a.in_quote[c.i]), None)
+    if owner is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _LIGHT_VERBS:
+        # "X voiced support for …", "X made the claim that …": the one who voices it
+        found = subject(a, tok.head)
+        owner = found if found is not None and not a.in_quote[found.i] else None
+    content = _span(a, list(a.doc[lo : hi + 1]))
+    if content is None:
+        return None
+    return Candidate("indirect_noun", f"noun:{word_lemma(tok)}_{how}", tok, owner, (content,))
+
+
+# labels that open a line without being anyone's words ("Update: …", "Photo: …")
+_LINE_LABELS = frozenset(
+    "update updated note correction photo photos video watch read related editor breaking"
+    " live transcript source sources".split()
+)
+
+
+def headline_content(a: Article, tok: Token) -> Candidate | None:
+    """A headline "Source: what they said" ("Poll: most voters …", "Jane Roe: the plan
+    will work"): a line that opens with a name or a document and a colon (tok is the
+    colon)."""
+    if tok.text != ":" or tok.i == 0:
+        return None
+    lo, hi = a.paras[a.para_of(tok.idx)]
+    head = a.tokens_in(lo, tok.idx)
+    words = [t for t in head if not t.is_space]
+    if not 1 <= len(words) <= 5 or any(w.is_punct for w in words):
+        return None
+    if any(w.lower_ in _LINE_LABELS for w in words) or not all(
+        w.is_title or w.is_upper for w in words
+    ):
+        return None
+    named = [a.entity_at[w.i] for w in words if w.i in a.entity_at]
+    documentary = any(w.lemma_.lower() in DOCUMENT_NOUNS for w in words)
+    if not documentary and not any(m.label in ("PERSON", "ORG", "NORP", "GPE") for m in named):
+        return None
+    rest = [t for t in a.tokens_in(tok.idx + 1, hi) if not t.is_space]
+    content = _span(a, rest)
+    if content is None or _words(a, content) < 3:
+        return None
+    source = next((a.entity_root(m) for m in named), None) or words[-1]
+    return Candidate("indirect_headline", "headline", tok, source, (content,))
+
+
+def colon_content(a: Article, tok: Token) -> Candidate | None:
+    """ "X said: the plan will work. It costs little." with no quotation marks: what
+    follows the colon, to the end of the paragraph, over as many sentences as it has."""
+    if tok.pos_ != "VERB" or not is_cue(tok, indirect=True) or tok.i + 1 >= len(a.doc):
+        return None
+    colon = a.doc[tok.i + 1]
+    if colon.text != ":":
+        return None
+    _, hi = a.paras[a.para_of(tok.idx)]
+    rest = [t for t in a.tokens_in(colon.idx + 1, hi) if not t.is_space]
+    content = _span(a, rest)
+    if content is None or _words(a, content) < 3:
+        return None
+    subj = _source(a, tok, range(rest[0].i, rest[-1].i + 1), speech=True)
+    if isinstance(subj, str):
+        return None
+    return Candidate("indirect_colon", f"colon:{cue_lemma(tok)}", tok, subj, (content,))
+
+
 FRAMES = (
     ("indirect_complement", complement_content),
+    ("indirect_colon", colon_content),
     ("indirect_object", object_content),
     ("indirect_preposition", preposition_content),
     ("indirect_parenthetical", parenthetical_content),
     ("indirect_belief", belief_content),
+    ("indirect_noun", noun_content),
+    ("indirect_headline", headline_content),
 )
 
 
@@ -339,6 +478,12 @@ def prior(c: Candidate) -> float:
         return 1.0 if is_cue(tok) else 0.0
     if code == "adj":
         return 0.8
+    if code == "noun":
+        return 0.0
+    if code == "colon":
+        return 0.8
+    if code == "headline":
+        return 0.8
     return 1.0  # according to
 
 
@@ -378,7 +523,7 @@ def features(a: Article, c: Candidate, others: Sequence[Candidate] = ()) -> list
     others: every candidate of the article."""
     code = c.key.partition(":")[0]
     cue = c.cue
-    src = source_class(a, c.source)
+    src = source_class(a, c.source) if c.source is not None else "none"
     n = sum(_words(a, p) for p in c.parts)
     length = _length_bucket(n)
     head = a.doc[cue.i]
@@ -455,6 +600,8 @@ def named_belief(a: Article, c: Candidate) -> bool:
         return False
     if statement_kind(c.cue) != "belief" or c.cue.lemma_.lower() in ("want", "plan", "seek"):
         return False
+    if c.source is None:
+        return False
     return source_class(a, c.source) in ("named_person", "named_org", "pron_person")
 
 
@@ -480,6 +627,7 @@ def find_indirect(
     out: list[Quote] = []
     seen: set[tuple[Content, ...]] = set()
     found = candidates(a, settings)
+    accepted: list[Candidate] = []
     for c in found:
         if c.parts in seen:
             continue
@@ -488,7 +636,14 @@ def find_indirect(
         if not kept(c, direct, used_cues):
             continue
         seen.add(c.parts)
-        speaker = speaker_from(a, c.source, last_speaker)
+        accepted.append(c)
+    for c in accepted:
+        if any(
+            o.cue.i == c.cue.i and o is not c and o.start <= c.start and c.end <= o.end
+            for o in accepted
+        ):
+            continue  # one report, two readings: the fuller one ("X said: A. B." over "A")
+        speaker = speaker_from(a, c.source, last_speaker) if c.source is not None else None
         group = c.start if len(c.parts) > 1 else None
         for s, e in c.parts:
             out.append(

@@ -177,17 +177,30 @@ def quote_with_speaker(
     quote_type: str,
     sentence_index: int,
     a: Article,
-    speaker: Speaker,
+    speaker: Speaker | None,
     cue: Token | None,
     group: int | None = None,
     max_confidence: float = 1.0,
     cue_chars: tuple[int, int] | None = None,
 ) -> Quote:
-    """A quote row for a span and its speaker (cue_chars: the cue's words, when more
-    than the cue token)."""
-    s_span = a.doc[speaker.start_tok : speaker.end_tok]
+    """A quote row for a span and its speaker, if any (cue_chars: the cue's words, when
+    more than the cue token)."""
     if cue_chars is None and cue is not None:
         cue_chars = (cue.idx, cue.idx + len(cue.text))
+    if speaker is None:
+        return Quote(
+            start=start,
+            end=end,
+            quote_type=quote_type,
+            attribution="none",
+            confidence=0.0,
+            sentence_index=sentence_index,
+            cue_start=cue_chars[0] if cue_chars is not None else None,
+            cue_end=cue_chars[1] if cue_chars is not None else None,
+            group_start=group,
+            statement_kind=statement_kind(cue),
+        )
+    s_span = a.doc[speaker.start_tok : speaker.end_tok]
     return Quote(
         start=start,
         end=end,

@@ -45,9 +45,12 @@ STRATEGIES: Final[dict[str, str]] = {
     "titles": "titles of works and headlines with a byline are not statements",
     "indirect_complement": "reported speech: a cue verb with a clausal complement",
     "indirect_object": "reported speech: a cue verb whose object is the content",
+    "indirect_colon": "reported speech: what follows 'X said:' to the end of the paragraph",
     "indirect_preposition": "reported speech: a cue verb and preposition (warned of …)",
     "indirect_parenthetical": "reported speech: the clause around '…, X said, …'",
     "indirect_belief": "reported speech: an adjective of belief (X is convinced that …)",
+    "indirect_noun": "reported speech: a noun of saying or stance (his claim that …)",
+    "indirect_headline": "reported speech: a headline 'Source: what they said'",
     "according_to": "reported speech: the clause of 'according to X'",
 }
 
