@@ -77,24 +77,25 @@ def labelled_candidates(doc: Any, gold_row: dict[str, Any]) -> Iterable[tuple[li
     from transforms.nlp import mentions_of
     from transforms.quotes import Article, Settings
     from transforms.quotes.direct import find_direct
-    from transforms.quotes.indirect import candidates, features, kept
+    from transforms.quotes.indirect import CandidateIndex, DirectCover, candidates, features, kept
 
     settings = Settings()
     a = Article.of(doc, mentions_of(doc))
     direct, _ = find_direct(a, settings)
-    used = {q.cue_start for q in direct if q.cue_start is not None}
+    cover = DirectCover(len(doc.text), direct)
     golds = _gold_contents(doc.text, gold_row)
     seen: set[tuple[tuple[int, int], ...]] = set()
     found = candidates(a, settings)
+    index = CandidateIndex(len(doc.text), found)
     for c in found:
-        if c.parts in seen or not kept(c, direct, used):
+        if c.parts in seen or not kept(c, cover):
             continue
         seen.add(c.parts)
         chars: set[int] = set()
         for s, e in c.parts:
             s, e = _trim(doc.text, s, e)
             chars.update(range(s, e))
-        yield features(a, c, found), finds_alone(chars, golds)
+        yield features(a, c, index), finds_alone(chars, golds)
 
 
 Labelled = list[tuple[list[str], bool]]

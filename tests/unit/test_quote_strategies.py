@@ -67,3 +67,27 @@ def test_each_reported_speech_frame_runs_alone_on_one_token(nlp):
     c = parenthetical_content(a, tok["said"])
     assert [text[s:e] for s, e in c.parts] == ["The plan", "is bad"]
     assert object_content(a, tok["bridge"]) is None
+
+
+def test_a_sentence_without_marks_or_cue_words_cannot_hold_an_attribution():
+    from transforms.quotes.lexicon import could_hold_attribution
+
+    assert not could_hold_attribution("The weather was mild in the valley .".split())
+    assert could_hold_attribution("Anna Berg said the plan would work .".split())
+    assert could_hold_attribution(["It", "is", "“", "fine", "”"])
+    assert could_hold_attribution("Tom Hale criticised the ruling .".split())
+    assert could_hold_attribution(["Poll", ":", "most", "voters", "agree"])
+    # lemmas, when the tagger has run, catch forms the word list does not
+    assert could_hold_attribution(["They", "foretold", "it"], ["they", "forecast", "it"])
+
+
+def test_the_shipped_cue_model_names_lemmas_and_tags_only():
+    import re
+
+    from transforms.quotes.cue_weights import WEIGHTS
+
+    odd = [f for f in WEIGHTS if not re.fullmatch(r"[a-z0-9_=|:.?+%\-]+", f, re.IGNORECASE)]
+    assert odd == []
+    # a word in a key is a lower-case lemma (a name would be capitalised, and is "?")
+    words = {part for f in WEIGHTS if f.startswith("key=") for part in re.split(r"[=:_|]", f)}
+    assert all(w == w.lower() for w in words if w not in ("VB", "NN"))

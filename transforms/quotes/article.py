@@ -4,7 +4,7 @@ quotation marks and coreference, built once and not changed afterwards."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
@@ -28,19 +28,30 @@ class Article:
     entity_at: dict[int, EntityMention]  # token index -> the mention it is in
     marks: Marks
     coref: Coreference
+    sent_quoted: list[bool]  # sentence index -> some token of it is inside quotation marks
+    _children: dict[int, list[Token]] = field(default_factory=dict)  # a cache of tok.children
 
     @classmethod
     def of(cls, doc: Doc, mentions: list[EntityMention]) -> Article:
         sent_of = [0] * len(doc)
-        for n, sent in enumerate(doc.sents):
-            for i in range(sent.start, sent.end):
-                sent_of[i] = n
+        n = 0
+        starts = doc.to_array("SENT_START").tolist() if len(doc) else []
+        for i, start in enumerate(starts):
+            if start == 1 and i > 0:
+                n += 1
+            sent_of[i] = n
         entity_at: dict[int, EntityMention] = {}
         for m in mentions:
             for i in range(m.start, m.end):
                 entity_at[i] = m
         coref = Coreference(doc, mentions, sent_of)
-        return cls(doc, doc.text, mentions, sent_of, entity_at, Marks.of(doc), coref)
+        text = doc.text
+        marks = Marks.of(doc, text)
+        sent_quoted = [False] * (n + 1)
+        for i, quoted in enumerate(marks.in_quote):
+            if quoted:
+                sent_quoted[sent_of[i]] = True
+        return cls(doc, text, mentions, sent_of, entity_at, marks, coref, sent_quoted)
 
     # shortcuts to the mark index, read everywhere
     @property
@@ -50,6 +61,13 @@ class Article:
     @property
     def paras(self) -> list[tuple[int, int]]:
         return self.marks.paras
+
+    def children(self, tok: Token) -> list[Token]:
+        """tok.children, read once per token (spaCy builds new Token objects each time)."""
+        kids = self._children.get(tok.i)
+        if kids is None:
+            kids = self._children[tok.i] = list(tok.children)
+        return kids
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """The tokens that overlap the characters start..end."""

@@ -105,11 +105,14 @@ class Coreference:
         for head, key in self.timeline:
             if self.clusters[key].label == "PERSON":
                 by_sentence[self.sent_of[head]].add(key)
-        for tok in self.doc:
-            g = SPEAKER_PRONOUNS.get(tok.lower_)
-            if g not in ("m", "f"):
+        strings = self.doc.vocab.strings
+        gendered = {strings[w]: g for w, g in SPEAKER_PRONOUNS.items() if g in ("m", "f")}
+        lower = self.doc.to_array("LOWER").tolist() if len(self.doc) else []
+        for i, word in enumerate(lower):
+            g = gendered.get(word)
+            if g is None:
                 continue
-            s = self.sent_of[tok.i]
+            s = self.sent_of[i]
             near = by_sentence.get(s, set()) | by_sentence.get(s - 1, set())
             if len(near) == 1:
                 self.clusters[next(iter(near))].gender_votes[g] += 1

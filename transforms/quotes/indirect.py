@@ -161,7 +161,7 @@ def complement_content(a: Article, tok: Token) -> Candidate | None:
     if tok.pos_ != "VERB":
         return None
     lemma = tok.lemma_.lower()
-    comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")]
+    comps = [c for c in a.children(tok) if c.dep_ in ("ccomp", "xcomp")]
     # after the verb first, and a clause before an infinitive unless the verb reports one
     comps.sort(key=lambda c: (c.i < tok.i, (c.dep_ == "xcomp") != (lemma in XCOMP_CUES), c.i))
     if not comps:
@@ -169,7 +169,7 @@ def complement_content(a: Article, tok: Token) -> Candidate | None:
     comp = comps[0]
     left = comp.left_edge.i
     if lemma in OBJECT_XCOMP_CUES and comp.dep_ == "xcomp":
-        for child in tok.children:
+        for child in a.children(tok):
             if child.dep_ in ("dobj", "obj") and child.i < comp.i:
                 left = min(left, child.left_edge.i)
     right = comp.right_edge.i
@@ -201,11 +201,11 @@ def _continued_end(a: Article, cue: Token, comp: Token, right: int) -> int:
     """The report goes on in a clause the parser hung on the cue rather than on the
     complement: "X said A, but that B", "X said A and would then B"."""
     for c in sorted(
-        (c for c in cue.children if c.dep_ == "conj" and c.i > comp.i), key=lambda c: c.i
+        (c for c in a.children(cue) if c.dep_ == "conj" and c.i > comp.i), key=lambda c: c.i
     ):
-        own_subject = any(g.dep_ in SUBJECT_DEPS for g in c.children)
-        that = any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
-        modal = any(g.dep_ == "aux" and g.tag_ == "MD" for g in c.children)
+        own_subject = any(g.dep_ in SUBJECT_DEPS for g in a.children(c))
+        that = any(g.dep_ == "mark" and g.lower_ == "that" for g in a.children(c))
+        modal = any(g.dep_ == "aux" and g.tag_ == "MD" for g in a.children(c))
         if that or (modal and not own_subject):
             right = max(right, c.right_edge.i)
         else:
@@ -227,9 +227,9 @@ def _setting(tok: Token) -> bool:
 def object_content(a: Article, tok: Token) -> Candidate | None:
     """The object of a verb with what follows it in the verb's phrase: "X denied the
     allegations", "X criticised him for his votes"."""
-    if tok.pos_ != "VERB" or any(c.dep_ in ("ccomp", "xcomp") for c in tok.children):
+    if tok.pos_ != "VERB" or any(c.dep_ in ("ccomp", "xcomp") for c in a.children(tok)):
         return None
-    right = sorted((c for c in tok.children if c.i > tok.i), key=lambda c: c.i)
+    right = sorted((c for c in a.children(tok) if c.i > tok.i), key=lambda c: c.i)
     start = next((n for n, c in enumerate(right) if c.dep_ == "dobj"), None)
     if start is None or a.in_quote[right[start].i]:
         return None
@@ -253,12 +253,12 @@ def object_content(a: Article, tok: Token) -> Candidate | None:
 def preposition_content(a: Article, tok: Token) -> Candidate | None:
     """The object of a verb's preposition: "X warned of higher prices", "X called for a
     ban" (a verb with an object of its own is `object_content`'s)."""
-    if tok.pos_ != "VERB" or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in tok.children):
+    if tok.pos_ != "VERB" or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in a.children(tok)):
         return None
-    prep = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i), None)
+    prep = next((c for c in a.children(tok) if c.dep_ == "prep" and c.i > tok.i), None)
     if prep is None:
         return None
-    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    obj = next((c for c in a.children(prep) if c.dep_ in ("pobj", "pcomp")), None)
     if obj is None or a.in_quote[obj.i]:
         return None
     lo, hi = obj.left_edge.i, obj.right_edge.i
@@ -278,9 +278,9 @@ def parenthetical_content(a: Article, tok: Token) -> Candidate | None:
     head = tok.head
     if tok.dep_ != "parataxis" or head.i == tok.i or a.in_quote[head.i]:
         return None
-    if any(c.dep_ in ("ccomp", "xcomp") for c in tok.children):
+    if any(c.dep_ in ("ccomp", "xcomp") for c in a.children(tok)):
         return None  # a report of its own
-    subj = next((c for c in tok.children if c.dep_ in SUBJECT_DEPS), None)
+    subj = next((c for c in a.children(tok) if c.dep_ in SUBJECT_DEPS), None)
     if subj is None or subj.lower_ in _NO_SOURCE or a.in_quote[subj.i]:
         return None
     lo, hi = tok.left_edge.i, tok.right_edge.i
@@ -298,7 +298,7 @@ def belief_content(a: Article, tok: Token) -> Candidate | None:
     with a complement clause; the source is the subject of the copula."""
     if tok.pos_ not in ("ADJ", "VERB") or tok.lower_ not in BELIEF_ADJECTIVES:
         return None
-    comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+    comp = next((c for c in a.children(tok) if c.dep_ == "ccomp" and c.i > tok.i), None)
     if comp is None or tok.dep_ not in ("acomp", "ROOT", "ccomp", "conj"):
         return None
     verb = tok.head if tok.dep_ == "acomp" else tok
@@ -348,23 +348,25 @@ def noun_content(a: Article, tok: Token) -> Candidate | None:
     owner ("Roe's", "his"), or nobody named."""
     if tok.pos_ != "NOUN" or word_lemma(tok) not in NOUN_CUES:
         return None
-    comp = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and c.i > tok.i), None)
+    comp = next((c for c in a.children(tok) if c.dep_ in ("acl", "ccomp") and c.i > tok.i), None)
     if comp is not None:
         lo, hi, how = comp.left_edge.i, comp.right_edge.i, "clause"
     else:
         prep = next(
-            (c for c in tok.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPOSITIONS),
+            (c for c in a.children(tok) if c.dep_ == "prep" and c.lower_ in _NOUN_PREPOSITIONS),
             None,
         )
         obj = (
-            next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
+            next((c for c in a.children(prep) if c.dep_ in ("pobj", "pcomp")), None)
+            if prep
+            else None
         )
         if prep is None or obj is None or prep.i < tok.i:
             return None
         lo, hi, how = obj.left_edge.i, obj.right_edge.i, prep.lower_
     if any(a.in_quote[t.i] for t in a.doc[lo : hi + 1]):
         return None
-    owner = next((c for c in tok.children if c.dep_ == "poss" and not a.in_quote[c.i]), None)
+    owner = next((c for c in a.children(tok) if c.dep_ == "poss" and not a.in_quote[c.i]), None)
     if owner is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _LIGHT_VERBS:
         # "X voiced support for …", "X made the claim that …": the one who voices it
         found = subject(a, tok.head)
@@ -440,21 +442,44 @@ FRAMES = (
 )
 
 
+# the frames that can start at a token, by its part of speech
+_FRAMES_BY_POS: dict[str, tuple[str, ...]] = {
+    "VERB": (
+        "indirect_complement",
+        "indirect_colon",
+        "indirect_object",
+        "indirect_preposition",
+        "indirect_parenthetical",
+        "indirect_belief",
+    ),
+    "ADJ": ("indirect_belief",),
+    "NOUN": ("indirect_noun",),
+    "PUNCT": ("indirect_headline",),
+}
+
+
 def candidates(a: Article, settings: Settings) -> list[Candidate]:
     """Every candidate the frames switched on propose, before weighting, in text order."""
+    frames = dict(FRAMES)
     out: list[Candidate] = []
-    for tok in a.doc:
-        if a.in_quote[tok.i]:
+    doc = a.doc
+    strings = doc.vocab.strings
+    wanted = {strings[p] for p in _FRAMES_BY_POS}
+    according = strings["according"]
+    rows = doc.to_array(["POS", "LOWER"]).tolist() if len(doc) else []
+    for i, (pos, lower) in enumerate(rows):
+        if a.in_quote[i] or (pos not in wanted and lower != according):
             continue
+        tok = doc[i]
         if tok.lower_ == "according" and tok.head.i != tok.i:
             if settings.on("according_to"):
                 found = according_to_content(a, tok)
                 if found is not None:
                     out.append(found)
             continue
-        for name, frame in FRAMES:
+        for name in _FRAMES_BY_POS.get(tok.pos_, ()):
             if settings.on(name):
-                found = frame(a, tok)
+                found = frames[name](a, tok)
                 if found is not None:
                     out.append(found)
     return out
@@ -516,17 +541,36 @@ def _length_bucket(n: int) -> str:
     return "1" if n <= 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8-15" if n <= 15 else "16+"
 
 
-def features(a: Article, c: Candidate, others: Sequence[Candidate] = ()) -> list[str]:
+class CandidateIndex:
+    """What features need to know about all the candidates of an article at once: which
+    characters some candidate's content covers (a cue there is a report in a report)."""
+
+    def __init__(self, text_length: int, found: Sequence[Candidate]) -> None:
+        delta = [0] * (text_length + 1)
+        for c in found:
+            for s, e in c.parts:
+                delta[s] += 1
+                delta[e] -= 1
+        covered, depth = [], 0
+        for d in delta[:-1]:
+            depth += d
+            covered.append(depth > 0)
+        self.covered = covered
+
+    def inside_a_content(self, char: int) -> bool:
+        return 0 <= char < len(self.covered) and self.covered[char]
+
+
+def features(a: Article, c: Candidate, index: CandidateIndex | None = None) -> list[str]:
     """The cue model's features of a candidate: its key, frame and the hand-made prior,
     the kind of source and of content, the cue's grammar, the content's length, and
     whether the cue stands inside another candidate's content (a report in a report).
-    others: every candidate of the article."""
+    index: over every candidate of the article."""
     code = c.key.partition(":")[0]
     cue = c.cue
     src = source_class(a, c.source) if c.source is not None else "none"
     n = sum(_words(a, p) for p in c.parts)
     length = _length_bucket(n)
-    head = a.doc[cue.i]
     out = [
         f"key={c.key}",
         f"frame={code}",
@@ -545,20 +589,19 @@ def features(a: Article, c: Candidate, others: Sequence[Candidate] = ()) -> list
     if content_head is not None:
         obj = _object_class(a, content_head)
         out += [f"obj={obj}", f"{code}|obj={obj}"]
-    if any(ch.dep_ == "auxpass" for ch in head.children):
+    deps = {(ch.dep_, ch.tag_) for ch in a.children(cue)}
+    if any(d == "auxpass" for d, _ in deps):
         out.append("passive")
-    if any(ch.dep_ == "neg" for ch in head.children):
+    if any(d == "neg" for d, _ in deps):
         out.append("negated")
-    if any(ch.dep_ == "aux" and ch.tag_ == "MD" for ch in head.children):
+    if ("aux", "MD") in deps:
         out.append("modal")
-    if any(a.in_quote[t.i] for t in a.tokens_in(c.start, c.end)):
+    if a.marks.quoted_between(c.start, c.end):
         out.append("quoted")
-    at = cue.idx
-    if any(o.cue.i != cue.i and any(s <= at < e for s, e in o.parts) for o in others):
+    if index is not None and index.inside_a_content(cue.idx):
         out.append("nested")
         out.append(f"{code}|nested")
-    sentence = cue.sent
-    if any(a.in_quote[t.i] for t in sentence):
+    if a.sent_quoted[a.sent_of[cue.i]]:
         out.append("sentence_quoted")
     return out
 
@@ -605,13 +648,32 @@ def named_belief(a: Article, c: Candidate) -> bool:
     return source_class(a, c.source) in ("named_person", "named_org", "pron_person")
 
 
-def kept(c: Candidate, direct: list[Quote], used_cues: set[int]) -> bool:
+class DirectCover:
+    """Where the direct and partial quotes of an article are, and which cues they used."""
+
+    def __init__(self, text_length: int, direct: list[Quote]) -> None:
+        self.spans = [(q.start, q.end) for q in direct]
+        self.used_cues = {q.cue_start for q in direct if q.cue_start is not None}
+        delta = [0] * (text_length + 1)
+        for s, e in self.spans:
+            delta[s] += 1
+            delta[e] -= 1
+        prefix, depth = [0], 0
+        for d in delta[:-1]:
+            depth += d
+            prefix.append(prefix[-1] + depth)
+        self.prefix = prefix  # prefix[c]: sum over quotes of their characters before c
+
+    def overlap(self, start: int, end: int) -> int:
+        return self.prefix[end] - self.prefix[start]
+
+
+def kept(c: Candidate, cover: DirectCover) -> bool:
     """The candidate is not a direct quote's content already."""
-    covered = [(q.start, q.end) for q in direct]
-    if c.cue.idx in used_cues and any(s <= c.start and c.end <= e for s, e in covered):
+    if c.cue.idx in cover.used_cues and any(s <= c.start and c.end <= e for s, e in cover.spans):
         return False
     length = sum(e - s for s, e in c.parts)
-    inside = sum(max(0, min(e, pe) - max(s, ps)) for ps, pe in c.parts for s, e in covered)
+    inside = sum(cover.overlap(ps, pe) for ps, pe in c.parts)
     return inside <= 0.5 * length  # else a direct quote already covers it
 
 
@@ -623,17 +685,18 @@ def find_indirect(
     model: CueModel,
 ) -> list[Quote]:
     """Reported speech outside the direct quotes already found."""
-    used_cues = {q.cue_start for q in direct if q.cue_start is not None}
+    cover = DirectCover(len(a.text), direct)
     out: list[Quote] = []
     seen: set[tuple[Content, ...]] = set()
     found = candidates(a, settings)
+    index = CandidateIndex(len(a.text), found)
     accepted: list[Candidate] = []
     for c in found:
         if c.parts in seen:
             continue
-        if model.probability(features(a, c, found)) < settings.threshold and not named_belief(a, c):
+        if model.probability(features(a, c, index)) < settings.threshold and not named_belief(a, c):
             continue
-        if not kept(c, direct, used_cues):
+        if not kept(c, cover):
             continue
         seen.add(c.parts)
         accepted.append(c)

@@ -3,6 +3,7 @@ and the closed word classes the grammar rules of the quote finder test against."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from spacy.tokens import Token
@@ -11,9 +12,12 @@ from transforms.cues import (
     BELIEF_ADJECTIVES,
     BELIEF_VERBS,
     CUE_NOUNS,
+    NOUN_CUES,
+    OBJECT_CUES,
     ORG_ROLE_NOUNS,
     PERSON_ROLE_NOUNS,
     PHRASAL_CUES,
+    PREPOSITION_CUES,
     SPEAKER_PRONOUNS,
     SPEECH_VERBS,
     TITLE_WORDS,
@@ -120,8 +124,103 @@ __all__ = [
     "SUBJECT_DEPS",
     "TIME_MARKS",
     "XCOMP_CUES",
+    "could_hold_attribution",
     "is_cue",
     "is_person_or_org_noun",
     "is_role_word",
     "statement_kind",
 ]
+
+
+# -- sentences worth parsing -----------------------------------------------------------
+
+_IRREGULAR: Final = {
+    "say": ("said",),
+    "tell": ("told",),
+    "write": ("wrote", "written"),
+    "think": ("thought",),
+    "feel": ("felt",),
+    "know": ("knew", "known"),
+    "find": ("found",),
+    "see": ("saw", "seen"),
+    "speak": ("spoke", "spoken"),
+    "hear": ("heard",),
+    "read": ("read",),
+    "understand": ("understood",),
+    "hold": ("held",),
+    "give": ("gave", "given"),
+    "make": ("made",),
+    "take": ("took", "taken"),
+    "bring": ("brought",),
+    "teach": ("taught",),
+    "seek": ("sought",),
+    "forecast": ("forecast",),
+    "put": ("put",),
+    "go": ("went", "gone"),
+    "come": ("came",),
+    "win": ("won",),
+    "lead": ("led",),
+    "mean": ("meant",),
+    "swear": ("swore", "sworn"),
+    "foresee": ("foresaw", "foreseen"),
+    "strike": ("struck",),
+    "show": ("shown",),
+}
+
+
+def _forms(lemma: str) -> set[str]:
+    """The inflected forms of a regular English verb or noun lemma (and the irregular ones)."""
+    out = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    if lemma.endswith("y") and len(lemma) > 2:
+        out |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if lemma.endswith("e"):
+        out.add(lemma[:-1] + "ing")
+    if len(lemma) > 2 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou":
+        out |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}  # "admitted"
+    out.update(_IRREGULAR.get(lemma, ()))
+    return out
+
+
+def _learned_cues() -> frozenset[str]:
+    """Cue lemmas the learned cue model leans towards (a positive weight of their own)."""
+    from transforms.quotes.cue_weights import WEIGHTS
+
+    out = set()
+    for name, weight in WEIGHTS.items():
+        if weight <= 0 or "|" in name:
+            continue
+        if name.startswith("lemma="):
+            out.add(name.partition("=")[2])
+        elif name.startswith("key=") and ":" in name:
+            out.add(name.partition(":")[2].split("_")[0])
+    # auxiliaries stand in nearly every sentence: a filter that keeps them keeps everything
+    return frozenset(out) - {"?", "be", "have", "do", "get", "go", "make", "take"}
+
+
+CUE_LEMMAS: Final = (
+    SPEECH_VERBS
+    | BELIEF_VERBS
+    | OBJECT_CUES
+    | BELIEF_ADJECTIVES
+    | NOUN_CUES
+    | CUE_NOUNS
+    | frozenset(verb for verb, _ in PREPOSITION_CUES)
+    | frozenset(verb for verb, _ in PHRASAL_CUES)
+    | _learned_cues()
+    | {"according"}
+)
+CUE_FORMS: Final = frozenset(form for lemma in CUE_LEMMAS for form in _forms(lemma))
+# quotation marks of every style, and the colon of a headline "Source: …"
+_MARK_CHARS: Final = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033:') | {"``", "''"}
+
+
+def could_hold_attribution(words: Iterable[str], lemmas: Iterable[str] = ()) -> bool:
+    """Whether a sentence could hold an attribution, without a parse: a quotation mark or
+    a colon, or a word (lower-cased token) or lemma of the cue lexicon (hand-made and the
+    lemmas the learned cue model favours). A sentence for which this is False yields no
+    quote; the quote finder also reads the sentence before a flagged one (see the report
+    of issue 15 on the context a partial parse needs)."""
+    for w in words:
+        if w in _MARK_CHARS or w.lower() in CUE_FORMS:
+            return True
+    return any(lemma.lower() in CUE_LEMMAS for lemma in lemmas)

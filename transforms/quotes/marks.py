@@ -31,10 +31,12 @@ class Marks:
     quote_of_token: dict[int, int]  # token index -> index of its span
     paras: list[tuple[int, int]]  # (start, end) of every paragraph
     para_starts: list[int]
+    quoted_prefix: list[int]  # quoted_prefix[c]: characters before c inside marks
 
     @classmethod
-    def of(cls, doc: Doc) -> Marks:
-        text = doc.text
+    def of(cls, doc: Doc, text: str | None = None) -> Marks:
+        """The marks of a Doc (text: doc.text, when the caller has it already)."""
+        text = doc.text if text is None else text
         spans = find_mark_spans(text)
         in_quote = [False] * len(doc)
         quote_of_token: dict[int, int] = {}
@@ -43,7 +45,21 @@ class Marks:
                 in_quote[tok.i] = True
                 quote_of_token[tok.i] = n
         paras = paragraphs(text)
-        return cls(text, spans, in_quote, quote_of_token, paras, [p[0] for p in paras])
+        inside = [0] * (len(text) + 1)
+        for span in spans:
+            inside[span.open_at] += 1
+            inside[min(len(text), span.close_at + 1)] -= 1
+        prefix, depth, total = [0], 0, 0
+        for d in inside[:-1]:
+            depth += d
+            total += depth > 0
+            prefix.append(total)
+        starts = [p[0] for p in paras]
+        return cls(text, spans, in_quote, quote_of_token, paras, starts, prefix)
+
+    def quoted_between(self, start: int, end: int) -> bool:
+        """Some character from start to end lies inside quotation marks."""
+        return self.quoted_prefix[end] - self.quoted_prefix[start] > 0
 
     def para_of(self, char: int) -> int:
         """Index of the paragraph the character offset is in."""
