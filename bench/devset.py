@@ -117,3 +117,28 @@ def score(ev: Path, records: list[dict[str, Any]]) -> dict[str, float]:
         "q_spk": lq["speaker_accuracy_overlap_or_name"],
         "q_attF1": lq["attributed"]["f1"],
     }
+
+
+def by_speaker_kind(ev: Path, records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per speaker_kind of the predictions: how many, and, scoring that group alone with
+    `score_attributions.py`, the share that find a gold attribution (P) and, of those,
+    the share with the right source (overlap_or_name)."""
+    att = load_scorer(ev / "score_attributions.py")
+    gold = att.load(str(ev / "polnear_attributions_dev.jsonl"))
+    kinds = sorted({q.get("speaker_kind", "unknown") for r in records for q in r["quotes"]})
+    out: dict[str, dict[str, float]] = {}
+    for kind in kinds:
+        pred = {
+            str(r["id"]): {
+                **r,
+                "quotes": [q for q in r["quotes"] if q.get("speaker_kind", "unknown") == kind],
+            }
+            for r in records
+        }
+        o = att.evaluate(gold, pred)["overall"]
+        out[kind] = {
+            "pred": o["pred"],
+            "P": o["lenient"]["precision"] or 0.0,
+            "src": o["speaker_accuracy_overlap_or_name"] or 0.0,
+        }
+    return out

@@ -112,12 +112,16 @@ def main() -> int:
                 "attributions, newslake extract --kinds all (IN SAMPLE: the shipped cue model was"
                 f" fitted on these documents): F1 {o['lenient']['f1']:.3f}"
             )
-            from bench.devset import score
+            from bench.devset import by_speaker_kind, score
             from bench.train_cues import fold_models, labelled_dev, oof_records
 
             ids, docs, labelled = labelled_dev(ev, out)
-            oof = score(ev, oof_records(ids, docs, fold_models(ids, labelled, 5)))
-            results["attributions"] = {"out_of_fold": 5, **oof}
+            records = oof_records(ids, docs, fold_models(ids, labelled, 5))
+            with open(out / "polnear_all_oof.jsonl", "w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            oof = score(ev, records)
+            kinds = by_speaker_kind(ev, records)
+            results["attributions"] = {"out_of_fold": 5, **oof, "by_speaker_kind": kinds}
             print(
                 f"attributions (all kinds, out of fold, 5 folds): P {oof['P']:.3f}"
                 f" R {oof['R']:.3f} F1 {oof['F1']:.3f} indirect R {oof['R_ind']:.3f}"
@@ -125,6 +129,7 @@ def main() -> int:
                 f" all-pairs ov F1 {oof['ov_all_pairs']:.3f} source {oof['src']:.3f}"
                 f" attributed F1 {oof['attF1']:.3f}  [{BASELINES['attributions']}]"
             )
+            print("by speaker_kind (each group scored alone): " + json.dumps(kinds))
     if args.only in (None, "ner"):
         gold_n = ev / "conll2003_testa_dev.jsonl"
         n = _inputs(gold_n, out / "conll_in.jsonl")

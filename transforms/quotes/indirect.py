@@ -231,7 +231,7 @@ def object_content(a: Article, tok: Token) -> Candidate | None:
         return None
     right = sorted((c for c in a.children(tok) if c.i > tok.i), key=lambda c: c.i)
     start = next((n for n, c in enumerate(right) if c.dep_ == "dobj"), None)
-    if start is None or a.in_quote[right[start].i]:
+    if start is None:
         return None
     end = start
     while (
@@ -259,7 +259,7 @@ def preposition_content(a: Article, tok: Token) -> Candidate | None:
     if prep is None:
         return None
     obj = next((c for c in a.children(prep) if c.dep_ in ("pobj", "pcomp")), None)
-    if obj is None or a.in_quote[obj.i]:
+    if obj is None:
         return None
     lo, hi = obj.left_edge.i, obj.right_edge.i
     subj = _source(a, tok, range(lo, hi + 1))
@@ -364,8 +364,6 @@ def noun_content(a: Article, tok: Token) -> Candidate | None:
         if prep is None or obj is None or prep.i < tok.i:
             return None
         lo, hi, how = obj.left_edge.i, obj.right_edge.i, prep.lower_
-    if any(a.in_quote[t.i] for t in a.doc[lo : hi + 1]):
-        return None
     owner = next((c for c in a.children(tok) if c.dep_ == "poss" and not a.in_quote[c.i]), None)
     if owner is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _LIGHT_VERBS:
         # "X voiced support for …", "X made the claim that …": the one who voices it
