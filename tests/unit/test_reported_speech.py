@@ -77,7 +77,7 @@ def test_polls_documents_organisations_and_groups_are_sources_of_their_kind(nlp)
     assert reported(nlp, "Court filings show that the company lost money.") == [
         ("the company lost money", "Court filings", "document", "speech")
     ]
-    assert reported(nlp, "The ministry said in a statement that prices would rise.") == [
+    assert reported(nlp, "The ministry said on Friday that prices would rise.") == [
         ("prices would rise", "The ministry", "organisation", "speech")
     ]
     assert reported(nlp, "Many economists said that prices would rise.") == [
