@@ -140,7 +140,8 @@ def render() -> str:
         "",
         "```python\nfrom flows.views import article_speakers\n"
         'speakers = article_speakers(start="2025-09-01", end="2025-09-30")  # pandas\n```\n',
-        "or `newslake speakers [--date D] [--article ID] [--output speakers.csv]`.\n",
+        "or `newslake speakers [--date D] [--article ID] [--kinds person,organisation|all]"
+        " [--output speakers.csv]`.\n",
         "| column | type | null | meaning |",
         "|---|---|---|---|",
     ]

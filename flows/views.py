@@ -7,11 +7,12 @@ quotes = read_table("quotes", start="2025-09-01", end="2025-09-30")
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pandas as pd
 
 from flows.adapters.lake import Lake
+from transforms.speakers import PEOPLE
 
 
 def read_table(
@@ -30,11 +31,13 @@ def article_speakers(
     end: str | None = None,
     article_id: str | None = None,
     root: str = "data/lake",
+    kinds: Collection[str] | None = PEOPLE,
 ) -> pd.DataFrame:
     """Analyst helper: per article, each speaker with their quote counts and role.
 
-    `article_speakers(start="2025-09-01")` -> pandas, one row per article and speaker
-    (see `transforms.speakers`); quotes with no speaker found make one row per article
-    whose `speaker_name` is null.
+    `article_speakers(start="2025-09-01")` -> pandas, one row per article and speaking
+    person (see `transforms.speakers`); `kinds=("organisation", "document")` lists other
+    kinds of source, `kinds=None` all of them, with one row per article whose
+    `speaker_name` is null for the quotes with no speaker found.
     """
-    return Lake(root).article_speakers(start, end, article_id).to_pandas()
+    return Lake(root).article_speakers(start, end, article_id, kinds).to_pandas()

@@ -22,6 +22,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
         "_speaker_span_ok",
         "_cue_span_ok",
         "_attribution_ok",
+        "_co_speakers_ok",
         "_analysed_ok",
     ),
 }
@@ -82,6 +83,10 @@ def quote_checks(
         )
         out["_cue_span_ok"].append(_span_ok(text, r["cue_start"], r["cue_end"], r["cue"]))
         out["_attribution_ok"].append((r["attribution"] == "none") == (r["speaker_start"] is None))
+        names, keys = r.get("co_speaker_names") or [], r.get("co_speaker_keys") or []
+        out["_co_speakers_ok"].append(
+            len(names) == len(keys) and (not names or r["speaker_start"] is not None)
+        )
         out["_analysed_ok"].append(r["article_id"] in analysed)
     return out
 

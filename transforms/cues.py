@@ -176,3 +176,125 @@ def is_indirect_cue_lemma(lemma: str) -> bool:
     """A verb lemma that can introduce reported speech or thought."""
     low = lemma.lower()
     return low in SPEECH_VERBS or low in COGNITION_VERBS
+
+
+# Verbs whose object is what is said or thought about ("denied the allegations",
+# "criticised the ruling", "announced a freeze on hiring"): reported speech with a noun
+# phrase for content. Lemmas; the prior of the learned cue weights (`transforms.quotes`).
+OBJECT_CUES: Final = frozenset(
+    """
+        deny announce criticize criticise praise reject defend attack condemn denounce
+        blast slam hail applaud welcome dismiss question challenge dispute oppose support
+        endorse back tout highlight stress emphasize emphasise underscore mention cite
+        discuss describe explain reveal disclose acknowledge admit confirm propose urge
+        demand promise pledge vow predict warn express voice accuse blame thank
+        congratulate mock decry lament recommend suggest allege claim report tweet post
+        repeat reiterate recall rebut refute contest concede unveil outline detail
+        insist counter echo signal favor favour prefer want seek request
+    """.split()
+)
+
+# Verb and preposition whose object is the content ("warned of higher prices",
+# "called for a ban", "talked about the plan").
+PREPOSITION_CUES: Final = frozenset(
+    {
+        ("warn", "of"),
+        ("warn", "about"),
+        ("warn", "against"),
+        ("call", "for"),
+        ("talk", "about"),
+        ("speak", "about"),
+        ("speak", "of"),
+        ("complain", "about"),
+        ("argue", "for"),
+        ("argue", "against"),
+        ("push", "for"),
+        ("ask", "for"),
+        ("refer", "to"),
+        ("point", "to"),
+        ("comment", "on"),
+        ("focus", "on"),
+        ("insist", "on"),
+        ("apologize", "for"),
+        ("apologise", "for"),
+        ("boast", "about"),
+        ("brag", "about"),
+        ("joke", "about"),
+        ("testify", "about"),
+        ("write", "about"),
+        ("speak", "out"),
+        ("advocate", "for"),
+        ("campaign", "for"),
+        ("campaign", "against"),
+        ("rail", "against"),
+        ("lash", "out"),
+        ("vote", "for"),
+        ("vote", "against"),
+    }
+)
+
+# Verbs of belief, expectation and stance: what someone thinks or favours, not what they
+# said. Their statements are typed `belief` (`quotes.statement_kind`).
+BELIEF_VERBS: Final = COGNITION_VERBS | frozenset(
+    """
+        want wish prefer favor favour support oppose endorse back like dislike love hate
+        trust distrust doubt plan intend seek hope aim
+    """.split()
+)
+
+# Adjectives of belief with a clause: "X is convinced that …", "X is confident that …".
+BELIEF_ADJECTIVES: Final = frozenset(
+    """
+        convinced confident sure certain optimistic pessimistic hopeful worried concerned
+        afraid skeptical sceptical doubtful adamant aware persuaded determined
+    """.split()
+)
+
+# Nouns for documents, data and publications that "say" something ("the report says",
+# "a poll found", "court filings show"): a statement's source of kind `document`.
+DOCUMENT_NOUNS: Final = frozenset(
+    """
+        poll polls survey surveys report reports study studies analysis analyses research
+        data statement statements letter letters memo memos filing filings document
+        documents ruling rulings decision opinion order lawsuit suit complaint indictment
+        record records email emails tweet tweets post posts article articles editorial
+        story stories book memoir ad ads advertisement video videos transcript testimony
+        review audit census figures numbers estimate estimates projection projections
+        forecast model paper papers brief petition resolution bill law platform manifesto
+        release announcement website page message note notes count tally results exit
+        investigation probe inquiry findings evidence chart graph map calculation
+        assessment budget plan proposal agreement treaty constitution act
+    """.split()
+)
+
+# Words for a share or a number of people ("60 percent said", "most believe"): a group.
+GROUP_WORDS: Final = frozenset(
+    """
+        percent % majority minority half third quarter most many some others all both few
+        several dozens hundreds thousands millions people public crowd audience electorate
+        everyone everybody nobody none
+    """.split()
+)
+
+# Nouns for people that, in the plural, are a group of speakers ("voters said",
+# "critics argue"), besides the role nouns.
+PEOPLE_NOUNS: Final = frozenset(
+    """
+        voter resident critic supporter opponent expert respondent member american democrat
+        republican conservative liberal worker parent protester observer insider source
+        aide ally donor delegate citizen participant investor consumer customer employee
+        staffer volunteer fan viewer reader user patient immigrant veteran farmer
+    """.split()
+)
+
+# Nouns of a statement, a stance or a plan whose complement is the content: "his claim
+# that …", "her decision to …", "support for the plan", "attacks on him".
+NOUN_CUES: Final = CLAIM_NOUNS | frozenset(
+    """
+        support opposition criticism attack allegation accusation decision plan proposal
+        demand request concern fear hope view stance position praise endorsement call
+        suggestion advice agreement disagreement objection denial announcement insistence
+        expectation belief doubt worry question questions push appeal pledge commitment
+        vow warning threat offer refusal intention desire bid effort
+    """.split()
+)

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from transforms.entities import EntityMention, resolve_entities
 from transforms.quotes import Quote, find_quotes
-from transforms.quotes_fr import find_quotes_fr
+from transforms.quotes.french import find_quotes_fr
 
 ENTITIES_COMPONENT = "newslake_entities_v1"
 QUOTES_COMPONENT = "newslake_quotes_v1"

@@ -24,6 +24,8 @@ UTC_US = pa.timestamp("us", tz="UTC")
 
 QUOTE_TYPES: Final = ("direct", "partial", "indirect")
 ATTRIBUTIONS: Final = ("explicit", "pronoun", "role", "inferred", "none")
+SPEAKER_KINDS: Final = ("person", "organisation", "group", "document", "unknown")
+STATEMENT_KINDS: Final = ("speech", "belief")
 DATE_SOURCES: Final = ("jsonld", "meta", "url", "feed", "archive", "first_seen")
 NLP_STATUSES: Final = ("done", "skipped_language")
 ENTITY_LABELS: Final = (
@@ -69,10 +71,10 @@ def col(
     )
 
 
-def added_columns(table: str) -> dict[str, object]:
+def added_columns(table: str) -> dict[str, pa.Scalar]:
     """Columns added after schema version 1, with the value older rows take."""
     return {
-        f.name: f.metadata["since"][1]
+        f.name: pa.scalar(f.metadata["since"][1], type=f.metadata["arrow"])
         for f in dataclasses.fields(TABLES[table].row_type)
         if f.metadata.get("since")
     }
@@ -84,7 +86,8 @@ def conform(table: str, rows: pa.Table) -> pa.Table:
     column only if the rows have it."""
     for name, value in added_columns(table).items():
         if name not in rows.column_names:
-            rows = rows.append_column(name, pa.array([value] * rows.num_rows))
+            filled = pa.array([value.as_py()] * rows.num_rows, type=value.type)
+            rows = rows.append_column(name, filled)
         elif rows.column(name).null_count:
             filled = pa.compute.fill_null(rows.column(name), value)
             rows = rows.set_column(rows.column_names.index(name), name, filled)
@@ -219,7 +222,13 @@ class QuoteRow:
     )
     start_char: int = col(pa.int32(), "Start offset in articles.text.", "", False)
     end_char: int = col(pa.int32(), "End offset (exclusive).", "", False)
-    quote_type: str = col(pa.string(), "direct, partial or indirect.", "direct", False)
+    quote_type: str = col(
+        pa.string(),
+        "direct (a statement in quotation marks), partial (a quoted fragment in the"
+        " reporter's sentence) or indirect (reported speech without quotation marks).",
+        "direct",
+        False,
+    )
     speaker_text: str | None = col(
         pa.string(), "Speaker mention that goes with the cue (may be a pronoun).", "he"
     )
@@ -234,6 +243,29 @@ class QuoteRow:
     speaker_role: str | None = col(
         pa.string(), "Role given by an apposition or title.", "NATO Secretary General"
     )
+    speaker_kind: str = col(
+        pa.string(),
+        "What kind of source speaks: "
+        + ", ".join(SPEAKER_KINDS)
+        + " (a company, campaign, agency, court or government is an organisation; voters or"
+        " '60 percent' a group; a poll, report, ruling or statement a document).",
+        "person",
+        False,
+        since=("2", "unknown"),  # rows written before: not classified (a reprocess does it)
+    )
+    co_speaker_names: list[str] = col(
+        pa.list_(pa.string()),
+        "Other named speakers coordinated with the first ('said Jane Roe and Tom Bell'): the"
+        " statement is one row, speaker_* describe the first, these the others, in text order.",
+        "['Tom Bell']",
+        since=("2", []),
+    )
+    co_speaker_keys: list[str] = col(
+        pa.list_(pa.string()),
+        "entity_key of each of co_speaker_names, in the same order.",
+        "['person/tom-bell']",
+        since=("2", []),
+    )
     cue: str | None = col(pa.string(), "Cue word or phrase.", "said")
     cue_start: int | None = col(pa.int32(), "Start offset of the cue.")
     cue_end: int | None = col(pa.int32(), "End offset of the cue.")
@@ -242,6 +274,14 @@ class QuoteRow:
         "How the speaker was found: " + ", ".join(ATTRIBUTIONS) + ".",
         "explicit",
         False,
+    )
+    statement_kind: str = col(
+        pa.string(),
+        "speech (said, wrote, announced, denied, …) or belief (what the source thinks, expects,"
+        " fears or favours: 'believes that', 'is convinced that').",
+        "speech",
+        False,
+        since=("2", "speech"),  # rows written before: speech was all that was found
     )
     sentence_index: int = col(pa.int32(), "Sentence of the quote's start.", "", False)
     confidence: float = col(pa.float32(), "Confidence of the attribution, 0 to 1.", "0.9", False)

@@ -138,12 +138,16 @@ def quote_rows(article: ArticleRow, quotes: Sequence[Quote]) -> list[QuoteRow]:
                 speaker_name=q.speaker_name,
                 speaker_entity_key=q.speaker_key,
                 speaker_role=q.speaker_role,
+                speaker_kind=q.speaker_kind,
+                co_speaker_names=[name for name, _ in q.co_speakers],
+                co_speaker_keys=[key for _, key in q.co_speakers],
                 cue=text[q.cue_start : q.cue_end]
                 if q.cue_start is not None and q.cue_end is not None
                 else None,
                 cue_start=q.cue_start,
                 cue_end=q.cue_end,
                 attribution=q.attribution,
+                statement_kind=q.statement_kind,
                 sentence_index=q.sentence_index,
                 confidence=q.confidence,
                 group_id=group,
@@ -325,6 +329,9 @@ def eval_record(
                 "speaker_end": q.speaker_end,
                 "speaker_text": text[q.speaker_start : q.speaker_end] if has_speaker else None,
                 "speaker_name": q.speaker_name,
+                "speaker_kind": q.speaker_kind,
+                "co_speakers": [name for name, _ in q.co_speakers],
+                "statement_kind": q.statement_kind,
                 "attribution": q.attribution,
                 "confidence": q.confidence,
             }

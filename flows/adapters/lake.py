@@ -19,7 +19,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -207,13 +207,18 @@ class Lake:
         return out
 
     def article_speakers(
-        self, start: str | None = None, end: str | None = None, article_id: str | None = None
+        self,
+        start: str | None = None,
+        end: str | None = None,
+        article_id: str | None = None,
+        kinds: Collection[str] | None = speaker_view.PEOPLE,
     ) -> pa.Table:
-        """The `article_speakers` view over the quotes between two dates (inclusive)."""
+        """The `article_speakers` view over the quotes between two dates (inclusive):
+        speakers of the given kinds (people by default; None: all)."""
         filter = pc.field("article_id") == article_id if article_id else None
-        columns = speaker_view.QUOTE_COLUMNS
+        columns = (*speaker_view.QUOTE_COLUMNS, *speaker_view.OPTIONAL_COLUMNS)
         quotes = self.read_arrow("quotes", start, end, columns, filter=filter)
-        return speaker_view.article_speakers(quotes)
+        return speaker_view.article_speakers(quotes, kinds)
 
     # -- writing ------------------------------------------------------------
     @contextlib.contextmanager

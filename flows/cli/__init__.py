@@ -386,25 +386,41 @@ def speakers(
         str | None, typer.Option("--output", "-o", help="write CSV or Parquet instead of a table")
     ] = None,
     limit: Annotated[int, typer.Option(help="rows to print (0 = all)")] = 40,
+    kinds: Annotated[
+        str,
+        typer.Option(
+            help="speaker kinds to list: person, organisation, group, document, unknown"
+            " (comma list) or all"
+        ),
+    ] = "person",
     config: ConfigOpt = None,
     lake: LakeOpt = None,
 ) -> None:
-    """Who speaks in each article: one row per article and speaker, with quote counts and role."""
+    """Who speaks in each article: one row per article and speaker, with quote counts and role
+    (people by default)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
     from rich.console import Console
     from rich.table import Table
 
+    from transforms.schemas import SPEAKER_KINDS
+
+    wanted = None if kinds == "all" else {k.strip() for k in kinds.split(",") if k.strip()}
+    if wanted is not None and (not wanted or not wanted <= set(SPEAKER_KINDS)):
+        typer.echo(f"newslake speakers: unknown speaker kinds in --kinds {kinds!r}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     days = [_day(d, "--date").isoformat() for d in date or []]
     if output and not output.endswith((".csv", ".parquet")):
         typer.echo(f"newslake speakers: --output {output!r} must end in .csv or .parquet", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     _, store = _open_store("speakers", config, lake)
     if days:
-        view = pa.concat_tables([store.article_speakers(d, d, article) for d in sorted(set(days))])
+        view = pa.concat_tables(
+            [store.article_speakers(d, d, article, wanted) for d in sorted(set(days))]
+        )
     else:
-        view = store.article_speakers(None, None, article)
+        view = store.article_speakers(None, None, article, wanted)
     if output:
         if output.endswith(".parquet"):
             pq.write_table(view, output)
@@ -419,16 +435,26 @@ def speakers(
         return
     shown = view if limit <= 0 else view.slice(0, limit)
     table = Table(title=f"speakers per article ({view.num_rows} rows; {shown.num_rows} shown)")
-    cols = ("article_id", "speaker_name", "role", "quotes", "direct", "partial", "indirect")
+    cols = (
+        "article_id",
+        "speaker_name",
+        "speaker_kind",
+        "role",
+        "quotes",
+        "direct",
+        "partial",
+        "indirect",
+    )
     for col in cols:
-        table.add_column(col, justify="right" if col in cols[3:] else "left")
+        table.add_column(col, justify="right" if col in cols[4:] else "left")
     for r in shown.to_pylist():
         name = r["speaker_name"] or "(no speaker found)"
         table.add_row(
             r["article_id"][:12],
             name,
+            r["speaker_kind"] or "",
             r["role"] or "",
-            *(str(r[c]) for c in cols[3:]),
+            *(str(r[c]) for c in cols[4:]),
         )
     Console().print(table)
 

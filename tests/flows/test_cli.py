@@ -49,10 +49,14 @@ def test_speakers_per_article_add_up_to_the_quotes(sample_run, tmp_path):
     from flows.views import article_speakers
 
     _, root = sample_run
-    view = article_speakers(root=root)
+    view = article_speakers(root=root, kinds=None)
     quotes = pd.read_parquet(Path(root) / "quotes")
-    per_article = quotes.groupby("article_id").size().to_dict()
+    # a statement of coordinated speakers counts once for each of them
+    quotes["speakers"] = 1 + quotes["co_speaker_names"].map(len)
+    per_article = quotes.groupby("article_id")["speakers"].sum().to_dict()
     assert view.groupby("article_id")["quotes"].sum().to_dict() == per_article
+    people = article_speakers(root=root)
+    assert set(people.speaker_kind) == {"person"} and len(people) < len(view)
     named = view.dropna(subset=["speaker_name"])
     top = named.sort_values("quotes", ascending=False).iloc[0]
     # the same count straight from the quotes table, in SQL
@@ -69,7 +73,13 @@ def test_speakers_per_article_add_up_to_the_quotes(sample_run, tmp_path):
         [NEWSLAKE, "speakers", "--lake", root, "--output", str(out)], capture_output=True, text=True
     )
     assert res.returncode == 0, res.stderr
-    assert len(pd.read_csv(out)) == len(view)
+    assert len(pd.read_csv(out)) == len(people)
+    res = subprocess.run(
+        [NEWSLAKE, "speakers", "--lake", root, "--kinds", "all", "--output", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0 and len(pd.read_csv(out)) == len(view)
     res = subprocess.run(
         [NEWSLAKE, "speakers", "--lake", root, "--article", top.article_id],
         capture_output=True,
@@ -82,6 +92,10 @@ def test_speakers_per_article_add_up_to_the_quotes(sample_run, tmp_path):
         text=True,
     )
     assert res.returncode == 2 and "must end in .csv or .parquet" in res.stderr
+    res = subprocess.run(
+        [NEWSLAKE, "speakers", "--lake", root, "--kinds", "robots"], capture_output=True, text=True
+    )
+    assert res.returncode == 2 and "unknown speaker kinds" in res.stderr
 
 
 @pytest.mark.slow

@@ -82,6 +82,13 @@ BROKEN = [
     ("quotes", dict(speaker_end=10_000), "expect_column_values_to_be_in_set(_speaker_span_ok)"),
     ("quotes", dict(cue="says"), "expect_column_values_to_be_in_set(_cue_span_ok)"),
     ("quotes", dict(attribution="none"), "expect_column_values_to_be_in_set(_attribution_ok)"),
+    ("quotes", dict(speaker_kind="robot"), "expect_column_values_to_be_in_set(speaker_kind)"),
+    ("quotes", dict(statement_kind="rumour"), "expect_column_values_to_be_in_set(statement_kind)"),
+    (
+        "quotes",
+        dict(co_speaker_names=["Tom Bell"], co_speaker_keys=[]),
+        "expect_column_values_to_be_in_set(_co_speakers_ok)",
+    ),
     ("quotes", dict(quote_id=None), "expect_column_values_to_not_be_null(quote_id)"),
 ]
 

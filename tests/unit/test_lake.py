@@ -171,3 +171,23 @@ def test_files_of_an_older_schema_read_and_merge_with_the_columns_added_since(tm
     stored = pq.read_table(folder / PART_FILE)
     assert stored.schema.equals(arrow_schema("coverage"), check_metadata=False)
     assert sorted(stored.column("skipped_language").to_pylist()) == [0, 0]
+
+
+def test_quotes_of_an_older_schema_read_with_the_columns_added_since(tmp_path):
+    import pyarrow.parquet as pq
+
+    from tests.expectations_helpers import quote
+    from transforms.schemas import added_columns
+
+    lake = Lake(str(tmp_path))
+    added = list(added_columns("quotes"))
+    assert {"speaker_kind", "statement_kind", "co_speaker_names"} <= set(added)
+    old = to_arrow("quotes", [quote()]).drop_columns([*added, "date"])
+    folder = tmp_path / "quotes" / f"date={quote().date}"
+    folder.mkdir(parents=True)
+    pq.write_table(old, folder / PART_FILE)
+    row = lake.read_table("quotes").iloc[0]
+    assert (row["speaker_kind"], row["statement_kind"]) == ("unknown", "speech")
+    assert list(row["co_speaker_names"]) == []
+    lake.write("quotes", to_arrow("quotes", [quote(quote_id="q-new", start_char=0)]))
+    assert len(lake.read_table("quotes")) == 2

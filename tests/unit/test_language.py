@@ -113,7 +113,7 @@ def test_a_batch_of_mixed_languages_keeps_its_order_and_skips_unmodelled_ones(nl
 
 
 def test_french_quotation_marks_pair_as_pages_write_them():
-    from transforms.quotes_fr import quotation_spans
+    from transforms.quotes.french import quotation_spans
 
     text = (
         'Il a dit « oui, “ peut-être ” demain » et "non".\n'

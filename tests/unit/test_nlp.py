@@ -639,16 +639,16 @@ def test_a_quote_without_a_speech_verb_goes_to_the_subject_of_its_clause(nlp):
 
 
 def test_a_party_word_before_the_name_after_the_quote_is_part_of_the_title(nlp):
-    from transforms.quotes import QuoteFinder
+    from transforms.quotes import Article
+    from transforms.quotes.strategies import name_after_quote
 
     text = (
         "“The plan will work,” Democratic strategist Anna Berg, a veteran of three campaigns"
         " in the state, told the paper."
     )
     doc, mentions, _ = run(nlp, text)
-    finder = QuoteFinder(doc, mentions)
     after = [t for t in doc if t.idx > text.index("”")]
-    assert finder._name_after_quote(after).text == "Berg"
+    assert name_after_quote(Article.of(doc, mentions), after).text == "Berg"
 
 
 def test_a_capitalised_headline_speaks_for_the_excerpt_after_it(nlp):
@@ -703,15 +703,16 @@ def test_a_quote_ending_its_sentence_keeps_the_cue_before_it(nlp):
 
 
 def test_a_named_source_closing_the_sentence_is_found_whatever_the_parse(nlp):
-    from transforms.quotes import QuoteFinder
+    from transforms.quotes import Article
+    from transforms.quotes.outer import trailing_report
 
     text = (
         "Critics of the plan – including Tom Hale – say it is “a gift to developers and"
         " nothing more,” reported the Associated Press."
     )
     doc, mentions, quotes = run(nlp, text)
-    finder = QuoteFinder(doc, mentions)
-    cue, source = finder._trailing_report(finder.marks[0])
+    article = Article.of(doc, mentions)
+    cue, source = trailing_report(article, article.marks.spans[0])
     assert (cue.text, source.text) == ("reported", "Press")
     assert [s for _, s, _ in direct_speakers(text, quotes)] == ["the Associated Press"]
 
@@ -747,7 +748,8 @@ def test_of_two_subjects_the_parser_gives_a_verb_the_named_one_next_to_it(nlp):
     from spacy.tokens import Doc
 
     from transforms.entities import resolve_entities
-    from transforms.quotes import QuoteFinder
+    from transforms.quotes import Article
+    from transforms.quotes.grammar import subject
 
     words = "In Salem , Ohio , Tom Hale went after Anna Berg .".split()
     deps = "prep pobj punct nsubj punct compound nsubj ROOT prep compound pobj punct".split()
@@ -756,8 +758,7 @@ def test_of_two_subjects_the_parser_gives_a_verb_the_named_one_next_to_it(nlp):
     spaces = [w not in ("Salem", "Ohio", "Berg", ".") for w in words]
     heads = [7, 0, 7, 7, 7, 6, 7, 7, 7, 10, 8, 7]
     doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, ents=ents)
-    finder = QuoteFinder(doc, resolve_entities(doc))
-    assert finder._subject(doc[7]).text == "Hale"
+    assert subject(Article.of(doc, resolve_entities(doc)), doc[7]).text == "Hale"
 
 
 def test_a_subject_across_a_paragraph_break_gives_way_to_the_name_before_the_verb(nlp):
@@ -765,7 +766,8 @@ def test_a_subject_across_a_paragraph_break_gives_way_to_the_name_before_the_ver
     from spacy.tokens import Doc
 
     from transforms.entities import resolve_entities
-    from transforms.quotes import QuoteFinder
+    from transforms.quotes import Article
+    from transforms.quotes.grammar import subject
 
     words = ["Briefing", ".", "\n\n", "Tom", "Hale", "has", "spoken", "."]
     spaces = [False, False, False, True, True, True, False, False]
@@ -777,8 +779,7 @@ def test_a_subject_across_a_paragraph_break_gives_way_to_the_name_before_the_ver
     doc = Doc(
         nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, tags=tags, ents=ents
     )
-    finder = QuoteFinder(doc, resolve_entities(doc))
-    assert finder._subject(doc[6]).text == "Hale"
+    assert subject(Article.of(doc, resolve_entities(doc)), doc[6]).text == "Hale"
 
 
 def test_a_cue_before_that_outranks_a_new_clause_after_the_quote(nlp):

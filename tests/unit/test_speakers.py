@@ -30,7 +30,7 @@ def test_one_row_per_article_and_speaker_with_counts_and_role():
         quote("a1", 700, "direct", attribution="none", conf=0.0),
         quote("a2", 10, "direct", "Acme", "org/acme"),
     ]
-    view = article_speakers(pa.Table.from_pylist(rows))
+    view = article_speakers(pa.Table.from_pylist(rows), kinds=None)
     assert view.schema == ARTICLE_SPEAKERS_SCHEMA
     out = view.to_pylist()
     assert [(r["article_id"], r["speaker_name"], r["quotes"]) for r in out] == [
@@ -66,3 +66,50 @@ def test_an_empty_quotes_table_gives_an_empty_view_and_missing_columns_are_named
     assert article_speakers(empty).num_rows == 0
     with pytest.raises(ValueError, match="speaker_role"):
         article_speakers(pa.Table.from_pylist([quote("a", 0, "direct")]).drop(["speaker_role"]))
+
+
+def kinded(article, start, qtype, name, key, kind, co=()):
+    row = quote(article, start, qtype, name, key)
+    row.update(
+        speaker_kind=kind,
+        co_speaker_names=[n for n, _ in co],
+        co_speaker_keys=[k for _, k in co],
+    )
+    return row
+
+
+def test_people_are_listed_by_default_and_other_kinds_on_request():
+    rows = [
+        kinded("a1", 0, "direct", "Jane Roe", "person/jane-roe", "person"),
+        kinded("a1", 40, "indirect", "Acme", "org/acme", "organisation"),
+        kinded("a1", 80, "indirect", "A new poll", None, "document"),
+        kinded("a1", 120, "direct", None, None, "unknown"),
+    ]
+    table = pa.Table.from_pylist(rows)
+    people = article_speakers(table).to_pylist()
+    assert [(r["speaker_name"], r["speaker_kind"]) for r in people] == [("Jane Roe", "person")]
+    some = article_speakers(table, kinds=("organisation", "document")).to_pylist()
+    assert [r["speaker_name"] for r in some] == ["Acme", "A new poll"]
+    every = article_speakers(table, kinds=None).to_pylist()
+    assert sum(r["quotes"] for r in every) == 4 and every[-1]["speaker_name"] is None
+    with pytest.raises(ValueError, match="robot"):
+        article_speakers(table, kinds=("robot",))
+
+
+def test_a_statement_of_coordinated_speakers_counts_for_each_of_them():
+    rows = [
+        kinded(
+            "a1",
+            0,
+            "direct",
+            "Jane Roe",
+            "person/jane-roe",
+            "person",
+            co=[("Tom Bell", "person/tom-bell"), ("Acme", "org/acme")],
+        ),
+        kinded("a1", 90, "direct", "Tom Bell", "person/tom-bell", "person"),
+    ]
+    out = article_speakers(pa.Table.from_pylist(rows)).to_pylist()
+    assert [(r["speaker_name"], r["quotes"]) for r in out] == [("Tom Bell", 2), ("Jane Roe", 1)]
+    every = article_speakers(pa.Table.from_pylist(rows), kinds=None).to_pylist()
+    assert ("Acme", "organisation") in {(r["speaker_name"], r["speaker_kind"]) for r in every}

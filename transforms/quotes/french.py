@@ -1,8 +1,8 @@
 """Quotes and speakers in French text: quotation marks (« », “ ”) and a French cue lexicon.
 
-A much smaller engine than the English one (`transforms.quotes`), whose rules (its
-lexicon, the grammar of English reporting clauses, titles and scare quotes) are
-English and are not run on French. What it finds:
+A much smaller engine than the English one (the rest of this package), whose rules
+(its lexicon and learned cue model, the grammar of English reporting clauses, titles
+and scare quotes) are English and are not run on French. What it finds:
 
 - a quotation in « » (or “ ”, or straight double quotes) is direct when it stands as
   a statement (after a colon, at the start of a sentence or paragraph, or followed
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from transforms.entities import EntityMention
-from transforms.quotes import Quote
+from transforms.quotes.model import Quote
 
 # lemmas of verbs that report speech or a stance (the model's lemmatizer gives these)
 CUES = frozenset(
@@ -254,9 +254,18 @@ def _according_to(
                 speaker_key=who.entity_key if who else None,
                 cue_start=sent[0].idx,
                 cue_end=sent[0].idx + len(sent[0].text),
+                speaker_kind=_kind(who),
             )
         )
     return out
+
+
+def _kind(mention: EntityMention | None) -> str:
+    if mention is None:
+        return "unknown"
+    return {"PERSON": "person", "ORG": "organisation", "NORP": "group"}.get(
+        mention.label, "unknown"
+    )
 
 
 def _quote(marks: _Marks, quote_type: str, found: _Found | None, sentence: int) -> Quote:
@@ -288,4 +297,5 @@ def _quote(marks: _Marks, quote_type: str, found: _Found | None, sentence: int) 
         speaker_key=person.entity_key if person else None,
         cue_start=found.cue.idx,
         cue_end=found.cue.idx + len(found.cue.text),
+        speaker_kind=_kind(person),
     )
