@@ -16,6 +16,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from spacy.attrs import ORTH, POS
+from spacy.parts_of_speech import NAMES as POS_NAMES
+
 from transforms.cues import TITLE_WORDS
 from transforms.ids import entity_key
 from transforms.places import COUNTRIES
@@ -313,8 +316,11 @@ class _Article:
 
     @classmethod
     def of(cls, doc: Any) -> _Article:
-        texts = [t.text for t in doc]
-        return cls(doc, texts, [w.casefold() for w in texts], [t.pos_ for t in doc])
+        # read from arrays: a Token object per token and attribute costs more than the rules
+        strings = doc.vocab.strings
+        texts = [strings[o] for o in doc.to_array(ORTH).tolist()] if len(doc) else []
+        pos = [POS_NAMES[p] for p in doc.to_array(POS).tolist()] if len(doc) else []
+        return cls(doc, texts, [w.casefold() for w in texts], pos)
 
     def words(self, start: int, end: int) -> tuple[str, ...]:
         return tuple(self.texts[start:end])

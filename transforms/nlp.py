@@ -1,7 +1,8 @@
 """The spaCy pipeline: the stock model plus our registered, versioned components.
 
-`build_nlp(model)` loads the model once, puts `newslake_paragraphs_v1` before the parser
-(a paragraph break ends a sentence) and appends:
+`build_nlp(model)` loads the model once, swaps its attribute ruler and rule lemmatizer
+for exact memoised ones (`transforms.fastpipes`), puts `newslake_paragraphs_v1` before
+the parser (a paragraph break ends a sentence) and appends:
 - `newslake_entities_v1`: article-level entity fixes, canonical names, keys;
 - `newslake_quotes_v1`: quotes and speakers.
 Both store plain data on the Doc (`doc._.newslake_mentions`,
@@ -16,10 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.entities import EntityMention, resolve_entities
+from transforms.fastpipes import speed_up
 from transforms.quotes import Quote, find_quotes
 from transforms.quotes.french import find_quotes_fr
 
@@ -35,6 +38,17 @@ def _register_extensions() -> None:
             Doc.set_extension(name, default=None)
 
 
+def _fields(obj: Any) -> tuple[Any, ...]:
+    """A dataclass's field values in order (`dataclasses.astuple` without its deep copy:
+    the values are plain and immutable)."""
+    return tuple(getattr(obj, name) for name in _FIELD_NAMES[type(obj)])
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in (EntityMention, Quote)
+}
+
+
 class EntityComponent:
     """Pipeline component: resolve entities and store them as plain tuples (the article-level
     rules on English; the model's entities, mapped, on other languages)."""
@@ -45,7 +59,7 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = resolve_entities(doc, self.language)
-        doc._.newslake_mentions = [dataclasses.astuple(m) for m in mentions]
+        doc._.newslake_mentions = [_fields(m) for m in mentions]
         return doc
 
 
@@ -66,7 +80,7 @@ class QuoteComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = self.engine(doc, mentions_of(doc)) if self.engine else []
-        doc._.newslake_quotes = [dataclasses.astuple(q) for q in quotes]
+        doc._.newslake_quotes = [_fields(q) for q in quotes]
         return doc
 
 
@@ -103,26 +117,32 @@ def paragraph_starts(doc: Doc) -> Doc:
     sentence. A single line break before a lower-case word is a wrapped line, not a
     paragraph. The parser keeps boundaries set before it runs."""
     n = len(doc)
-    for tok in doc[:-1]:
-        if not tok.is_space or "\n" not in tok.text:
+    if n < 2:
+        return doc
+    # the space tokens but the last token (what follows a space starts a sentence)
+    for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():
+        text = doc[i].text
+        if "\n" not in text:
             continue
-        nxt = doc[tok.i + 1]
-        if tok.text.count("\n") >= 2 or not nxt.text[:1].islower():
-            doc[tok.i + 1].is_sent_start = True
-            if tok.i + 2 < n and not doc[tok.i + 2].is_space:
+        nxt = doc[i + 1]
+        if text.count("\n") >= 2 or not nxt.text[:1].islower():
+            nxt.is_sent_start = True
+            if i + 2 < n and not doc[i + 2].is_space:
                 # left free, the parser may cut after the first word ("Paul | Weber said")
-                doc[tok.i + 2].is_sent_start = False
+                doc[i + 2].is_sent_start = False
     return doc
 
 
-def build_nlp(model: str, with_components: bool = True) -> Language:
-    """The model with our components appended (or the bare model for benchmarks)."""
+def build_nlp(model: str, with_components: bool = True, fast: bool = True) -> Language:
+    """The model with our components appended (or the bare model for benchmarks);
+    `fast=False` keeps the stock attribute ruler and lemmatizer (to compare outputs)."""
     _register_extensions()
     nlp = spacy.load(model)
     _split_glued_quote_marks(nlp)
     if with_components and "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS_COMPONENT, before="parser")
-    if with_components:
+    if with_components and fast:
+        speed_up(nlp)
         nlp.add_pipe(ENTITIES_COMPONENT, last=True)
         nlp.add_pipe(QUOTES_COMPONENT, last=True)
     return nlp
