@@ -280,6 +280,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--quick", action="store_true", help="200 and 600 articles")
+    ap.add_argument("--small", type=int, default=None, help="the smaller size (default 1,000)")
     ap.add_argument("--large", type=int, default=None, help="the larger size (default 3,000)")
     ap.add_argument("--one", choices=["a", "b", "c", "t"], help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=1000, help=argparse.SUPPRESS)
@@ -295,7 +296,7 @@ def main() -> int:
         print(json.dumps(one(args.one, args.n)))
         return 0
     small, large = (200, 600) if args.quick else (1000, 3000)
-    large = args.large or large
+    small, large = args.small or small, args.large or large
     started = time.perf_counter()
     a_small, b_small = measure("a", small), measure("b", small)
     a_large, b_large = measure("a", large), measure("b", large)

@@ -177,6 +177,11 @@ class NlpRuntime:
                 initializer=_init_worker,
                 initargs=(self.models, os.getpid()),
             )
+            # the pool starts a worker only when a task comes; one no-op each starts them
+            # all now, so their models load while this process sets up the run (the gate,
+            # the lake's known articles, the first batch) instead of after it
+            for _ in range(self.processes):
+                self._pool.submit(os.getpid)
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
