@@ -38,6 +38,11 @@ from transforms.tables import raw_doc
 
 PART_PREFIX = "part-"
 PART_FILE = "part-00000.parquet"  # the first file of a partition
+# a table with no rows yet holds only this file, at its root: zero rows in the table's schema
+# (partition column included, as a date), so pandas, DuckDB and Polars read an empty table with its
+# columns instead of failing on a missing folder; it goes when the first partition is written
+# (beside partitions, a file without `date=` in its path makes DuckDB and Polars refuse)
+EMPTY_FILE = "empty.parquet"
 FILE_TARGET_BYTES = 32 * 1024 * 1024  # a file grows to about this, then a new one starts
 ROW_GROUP_SIZE = 64 * 1024
 TEXT_ROW_GROUP = 2048
@@ -307,6 +312,8 @@ class Lake:
         with self.lock(table, date):
             crash_point("lake:locked")
             files = self.files(table, date)
+            if not files and new.num_rows:
+                self._drop_empty_marker(table)
             new_keys = _key_column(new, spec.key)
             placed = pa.array([False] * new.num_rows, pa.bool_())
             written = 0
@@ -416,6 +423,29 @@ class Lake:
             )
             out[date] = self.merge_partition(table, date, part, replace.get(date, ()))
         return out
+
+    def ensure_tables(self, tables: Iterable[str] = TABLES) -> list[str]:
+        """Give every table without partitions its empty file (`EMPTY_FILE`); returns the
+        tables that got one."""
+        made = []
+        for table in tables:
+            if self.partitions(table):
+                continue
+            path = f"{self.table_path(table)}/{EMPTY_FILE}"
+            if not self.fs.exists(path):
+                schema = arrow_schema(table, with_partition=True)
+                # `date` as a date: the type DuckDB and Polars infer from `date=YYYY-MM-DD`
+                at = schema.get_field_index(PARTITION_COLUMN)
+                empty = schema.set(at, schema.field(at).with_type(pa.date32())).empty_table()
+                self._write_file(path, _to_parquet(empty, ()), "lake:empty")
+                made.append(table)
+            if self.partitions(table):  # a writer of another run got there first
+                self._drop_empty_marker(table)
+        return made
+
+    def _drop_empty_marker(self, table: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm_file(f"{self.table_path(table)}/{EMPTY_FILE}")
 
     def state_path(self, name: str) -> str:
         """Where a state file (`_state/<name>`) lives."""
