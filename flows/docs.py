@@ -14,7 +14,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from expectations.gate import _name, load_suite_json
+from transforms import people as people_view
 from transforms import speakers as speaker_view
+from transforms import statements as statements_view
 from transforms.checks import DERIVED
 from transforms.schemas import PARTITION_COLUMN, SCHEMA_VERSION, TABLES, arrow_schema
 
@@ -152,6 +154,28 @@ def render() -> str:
         " [--output speakers.csv]`.\n",
     ]
     parts += _view_columns(speaker_view.ARTICLE_SPEAKERS_SCHEMA)
+    parts += [
+        "",
+        "### statements\n",
+        (statements_view.__doc__ or "").strip().split("\n\n", 1)[1],
+        "",
+        "```python\nfrom flows.views import read_statements\n"
+        'statements = read_statements(start="2025-09-01")  # pandas, most outlets first\n```\n',
+        "or `newslake statements [--start D] [--end D] [--min-outlets 2] [--output s.csv]`.\n",
+    ]
+    parts += _view_columns(statements_view.STATEMENTS_SCHEMA)
+    parts += [
+        "",
+        "### people\n",
+        (people_view.__doc__ or "").strip().split("\n\n", 1)[1],
+        "",
+        "```python\nfrom flows.views import read_people, read_mentions\n"
+        "people = read_people()      # pandas, one row per person, most mentioned first\n"
+        "mentions = read_mentions()  # mentions with entity_key linked across the lake,\n"
+        "                            # article_entity_key and entity_key_how beside it\n```\n",
+        "or `newslake people [--start D] [--end D] [--output people.csv]`.\n",
+    ]
+    parts += _view_columns(people_view.PEOPLE_SCHEMA)
     return "\n".join(parts).rstrip() + "\n"
 
 

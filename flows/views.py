@@ -1,6 +1,6 @@
 """The analyst's entry points: tables and views of a lake as pandas, with no setup.
 
-from flows.views import read_table, article_speakers
+from flows.views import read_table, article_speakers, read_statements, read_people
 
 quotes = read_table("quotes", start="2025-09-01", end="2025-09-30")
 
@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flows.adapters.lake import Lake
+from transforms.people import HOW_ARTICLE
 from transforms.schemas import PARTITION_COLUMN, TABLES, arrow_schema
 from transforms.speakers import PEOPLE
 
@@ -118,3 +119,51 @@ def article_speakers(
     first, last = _range("article_speakers", start, end)
     lake = _lake("article_speakers", root)
     return to_pandas(lake.article_speakers(first, last, article_id, kinds))
+
+
+def read_statements(
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    root: str = "data/lake",
+) -> pd.DataFrame:
+    """Analyst helper: one row per statement across articles (see `transforms.statements`):
+    its key, text, speaker, first-seen article and date, and how many outlets and articles
+    carry it, most outlets first."""
+    first, last = _range("read_statements", start, end)
+    return to_pandas(_lake("read_statements", root).statements(first, last))
+
+
+def read_people(
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    root: str = "data/lake",
+) -> pd.DataFrame:
+    """Analyst helper: one row per person (see `transforms.people`): name variants, roles,
+    mention, article and quote counts, first and last seen; keys linked across the lake."""
+    first, last = _range("read_people", start, end)
+    return to_pandas(_lake("read_people", root).people(first, last))
+
+
+def read_mentions(
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    columns: Sequence[str] | None = None,
+    root: str = "data/lake",
+) -> pd.DataFrame:
+    """Analyst helper: the mentions table with people's keys linked across the lake:
+    `entity_key` is the lake-wide key (the `people` view's), `article_entity_key` the one
+    the article gave, `entity_key_how` how they were joined (article, surname_unique_in_lake,
+    surname_ambiguous; article for other labels)."""
+    frame = read_table("mentions", start, end, columns, root)
+    if "entity_key" not in frame.columns:
+        return frame
+    links = _lake("read_mentions", root).person_links()
+    keys = frame["entity_key"].tolist()
+    frame["article_entity_key"] = frame["entity_key"]
+    frame["entity_key"] = pd.array(
+        [links[k].entity_key if k in links else k for k in keys], dtype=frame["entity_key"].dtype
+    )
+    frame["entity_key_how"] = pd.array(
+        [links[k].how if k in links else HOW_ARTICLE for k in keys], dtype=frame["entity_key"].dtype
+    )
+    return frame

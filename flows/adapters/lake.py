@@ -31,7 +31,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows.adapters.faults import crash_point
+from transforms import people as people_view
 from transforms import speakers as speaker_view
+from transforms import statements as statements_view
 from transforms.records import RawDoc
 from transforms.schemas import PARTITION_COLUMN, TABLES, added_columns, arrow_schema, conform
 from transforms.tables import raw_doc
@@ -224,6 +226,50 @@ class Lake:
         columns = (*speaker_view.QUOTE_COLUMNS, *speaker_view.OPTIONAL_COLUMNS)
         quotes = self.read_arrow("quotes", start, end, columns, filter=filter)
         return speaker_view.article_speakers(quotes, kinds)
+
+    def statements(self, start: str | None = None, end: str | None = None) -> pa.Table:
+        """The `statements` view over the quotes between two dates (inclusive)."""
+        quotes = self.read_arrow("quotes", start, end, statements_view.QUOTE_COLUMNS)
+        # an article's quotes live in its own partition: the same dates hold their articles
+        articles = self.read_arrow("articles", start, end, statements_view.ARTICLE_COLUMNS)
+        links = {k: (link.entity_key, link.name) for k, link in self.person_links().items()}
+        return statements_view.statements(quotes, articles, links)
+
+    def person_links(self) -> dict[str, people_view.Link]:
+        """Every person key of the lake (all dates: PERSON mentions and the speakers of
+        quotes, which may be named where the tagger saw no entity) and its lake-wide key."""
+        names = self.read_arrow(
+            "mentions",
+            columns=["entity_key", "canonical_name"],
+            filter=pc.field("label") == "PERSON",
+        )
+        speakers = self.read_arrow(
+            "quotes",
+            columns=["speaker_entity_key", "speaker_name"],
+            filter=pc.starts_with(pc.field("speaker_entity_key"), people_view.PERSON_PREFIX),
+        )
+        pairs = [
+            *zip(
+                names.column("entity_key").to_pylist(),
+                names.column("canonical_name").to_pylist(),
+                strict=True,
+            ),
+            *zip(
+                speakers.column("speaker_entity_key").to_pylist(),
+                speakers.column("speaker_name").to_pylist(),
+                strict=True,
+            ),
+        ]
+        return people_view.link_people((k, n) for k, n in pairs if k and n)
+
+    def people(self, start: str | None = None, end: str | None = None) -> pa.Table:
+        """The `people` view over the mentions and quotes between two dates (inclusive), with
+        keys linked across the whole lake."""
+        mentions = self.read_arrow(
+            "mentions", start, end, people_view.MENTION_COLUMNS, pc.field("label") == "PERSON"
+        )
+        quotes = self.read_arrow("quotes", start, end, people_view.QUOTE_COLUMNS)
+        return people_view.people(mentions, quotes, self.person_links())
 
     # -- writing ------------------------------------------------------------
     @contextlib.contextmanager
