@@ -6,7 +6,8 @@ changed case, other quotation marks or punctuation, a word dropped or swapped. E
 gets a `statement_key` from its normalised words (case folded, punctuation and quotation
 marks dropped, whitespace collapsed), so such copies share it exactly; then quotes whose
 word pairs overlap enough (Jaccard similarity of their word bigrams at least 0.6, for
-statements of six words or more: a shorter fragment joins only on the same words) join
+statements of six words or more: a shorter fragment joins only on the same words; the
+pairs compared are those sharing one of each statement's 8 lowest-hashed bigrams) join
 the same statement, which keeps the key of its first-seen quote. A statement's first-seen quote
 is the one in the earliest article (by publication time, else partition date, then fetch
 time). An outlet is the host of the article's canonical URL, else its publisher, else
@@ -21,6 +22,7 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ NEAR_JACCARD: Final = 0.6
 NEAR_MIN_WORDS: Final = 6
 # a word bigram found in more statements than this says nothing about which ones match
 COMMON_SHINGLE: Final = 200
+SKETCH: Final = 8  # bigrams per statement that find its candidates
 
 # the columns of `quotes` and of `articles` this view needs
 QUOTE_COLUMNS: Final = (
@@ -159,8 +162,8 @@ def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _shingles(ws: tuple[str, ...]) -> set[tuple[str, str]]:
-    return set(itertools.pairwise(ws))
+def _shingles(ws: tuple[str, ...]) -> set[str]:
+    return {f"{a} {b}" for a, b in itertools.pairwise(ws)}
 
 
 def statements_rows(
@@ -223,24 +226,22 @@ def statements_rows(
             ra, rb = rb, ra
         parent[rb] = ra
 
-    # near copies: wordings sharing word bigrams, compared only with those that share one
-    shingles = {
-        k: _shingles(q.words) for k, q in first_of.items() if len(q.words) >= NEAR_MIN_WORDS
-    }
-    index: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for k, sh in shingles.items():
-        for s in sh:
-            index[s].append(k)
-    for k, sh in shingles.items():
-        candidates: Counter[str] = Counter()
-        for s in sh:
-            holders = index[s]
-            if len(holders) <= COMMON_SHINGLE:
-                candidates.update(o for o in holders if o > k)
-        for other, shared in candidates.items():
-            union_size = len(sh) + len(shingles[other]) - shared
-            if union_size and shared / union_size >= NEAR_JACCARD:
-                union(k, other)
+    # near copies: candidates share one of their SKETCH lowest-hashed word bigrams (two
+    # wordings with Jaccard .6 or more share one almost always); their full sets decide
+    keys = [k for k, q in first_of.items() if len(q.words) >= NEAR_MIN_WORDS]
+    sets = [_shingles(first_of[k].words) for k in keys]
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, sh in enumerate(sets):
+        for h in sorted(zlib.crc32(s.encode()) for s in sh)[:SKETCH]:
+            index[h].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for holders in index.values():
+        if 1 < len(holders) <= COMMON_SHINGLE:
+            pairs.update(itertools.combinations(holders, 2))
+    for i, j in sorted(pairs):
+        shared = len(sets[i] & sets[j])
+        if shared / (len(sets[i]) + len(sets[j]) - shared) >= NEAR_JACCARD:
+            union(keys[i], keys[j])
     groups: dict[str, _Group] = defaultdict(_Group)
     for it in items:
         groups[find(it.key)].members.append(it)

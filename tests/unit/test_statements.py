@@ -128,6 +128,25 @@ def test_unrelated_statements_that_share_some_words_stay_apart():
     assert len(rows) == 2
 
 
+def test_near_copies_are_found_among_many_statements():
+    import random
+
+    rng = random.Random(5)
+    vocab = [f"word{i}" for i in range(3000)]
+    texts = [" ".join(rng.choices(vocab, k=rng.randint(12, 40))) for _ in range(2000)]
+    quotes = [quote(f"q{i}", "a1", t, "2026-03-02") for i, t in enumerate(texts)]
+    copies = []
+    # 20 re-quotes, one word swapped in each: with 12 words or more their Jaccard is >= .69
+    for n in range(0, 2000, 100):
+        ws = texts[n].split()
+        ws[len(ws) // 2] = "changed"
+        copies.append(quote(f"c{n}", "a2", " ".join(ws), "2026-03-02"))
+    rows = statements_rows(quotes + copies, ARTICLES)
+    joined = [r for r in rows if r["quotes"] > 1]
+    assert len(rows) == 2000 and len(joined) == 20
+    assert all(r["outlets"] == 2 and r["quote_ids"][0].startswith("q") for r in joined)
+
+
 def test_the_table_function_checks_its_columns_and_keeps_the_schema():
     quotes = pa.Table.from_pylist([quote("q1", "a1", WIRE, "2026-03-02")])
     arts = pa.Table.from_pylist(ARTICLES)
