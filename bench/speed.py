@@ -13,7 +13,9 @@ process so memory peaks are its own:
   (c) the nightly flow from HTML, next to bare trafilatura on the same pages.
 The last line printed is one JSON object: text_ratio = (b)/(a) and
 html_ratio = (c)/(1/(1/a + 1/t)) as throughputs, mem_ratio = peak RSS of (b) at
-the larger size / at the smaller, articles_per_s and words_per_s of (b).
+the larger size / at the smaller, articles_per_s and words_per_s of (b), and
+fixed_cost_s: the wall time of one `newslake run` on an empty source and on one
+article (`bench.fixedcost`, which prints its phases before that line).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from bench.fixedcost import fixed_cost, print_report
 
 ROOT = Path(__file__).resolve().parents[1]
 # offline, also when run without make: Prefect's temporary server sends no telemetry
@@ -251,6 +255,8 @@ def main() -> int:
         return float(r["n"] / r["seconds"])
 
     parts = 1 / (1 / rate(a_html) + 1 / rate(t_html))
+    fixed = fixed_cost()  # one `newslake run` on an empty source and on one article
+    print_report(fixed)
     summary = {
         "text_ratio": round(rate(b_large) / rate(a_large), 3),
         "text_ratio_small": round(rate(b_small) / rate(a_small), 3),
@@ -264,6 +270,7 @@ def main() -> int:
             str(large): round(b_large["peak_rss"] / 1e6),
         },
         "sizes": [small, large],
+        "fixed_cost_s": {kind: r["wall_s"] for kind, r in fixed.items()},
         "bench_seconds": round(time.perf_counter() - started),
     }
     print(json.dumps(summary))

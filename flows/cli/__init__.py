@@ -216,7 +216,7 @@ class _Progress:
                         handler.setStream(old)
 
 
-def _run_flow(name: str, flow: str, **kwargs: Any) -> None:
+def _run_flow(name: str, flow: str, has_input: bool = True, **kwargs: Any) -> None:
     """Run a flow (`module:function`) with progress bars, under a temporary Prefect API
     that ends with this process; exit codes: 0 done, 1 failed validation, 2 bad input.
     The command has checked its inputs (`preflight`) before calling this."""
@@ -240,6 +240,10 @@ def _run_flow(name: str, flow: str, **kwargs: Any) -> None:
     from flows.engine.settings import ConfigError
 
     if api is not None:
+        if has_input:
+            # the validation gate's library takes 2-3 s to import: here, while the API is
+            # still starting, it costs nothing (a run with no input never needs it)
+            _import_quietly("great_expectations")
         api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     mark("api ready")
     reporter = _Progress()
@@ -258,6 +262,13 @@ def _run_flow(name: str, flow: str, **kwargs: Any) -> None:
     _print_summary(summary)
     if summary["status"] == "partial":
         raise typer.Exit(EXIT_SOURCE_FAILED)
+
+
+def _import_quietly(module: str) -> None:
+    import importlib
+
+    with contextlib.suppress(Exception):  # the gate imports it again, and reports errors
+        importlib.import_module(module)
 
 
 def _stop_on_sigterm(signum: int, frame: Any) -> None:
@@ -325,9 +336,11 @@ def run(
             preflight.check_sources(settings)
         preflight.check_models(settings)
         preflight.check_lake_for_writing(settings)
+        has_input = preflight.has_input(settings, source)
     _run_flow(
         "run",
         "flows.nightly:nightly",
+        has_input=has_input,
         run_date=date,
         config=config,
         lake=lake,

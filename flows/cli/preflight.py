@@ -109,6 +109,25 @@ def check_sources(settings: Settings, names: list[str] | None = None) -> None:
             check_location(s.path, f"source {s.name!r}: path")
 
 
+def has_input(settings: Settings, paths: list[str] | None = None) -> bool:
+    """Whether a run may read anything: False only when every input is a local folder
+    with no files in it (so the run has nothing to validate)."""
+    if paths:
+        locations = list(paths)
+    else:
+        enabled = [s for s in settings.sources if s.enabled]
+        if any(s.kind not in LOCAL_KINDS or s.path is None for s in enabled):
+            return True
+        locations = [s.path for s in enabled if s.path is not None]
+    for location in locations:
+        root = Path(location)
+        if "://" in location or not root.is_dir():
+            return True
+        if any(p.is_file() and not p.name.startswith(".") for p in root.rglob("*")):
+            return True
+    return False
+
+
 def check_lake_for_writing(settings: Settings) -> None:
     """The lake root is a folder (or can be made one) or a usable storage URL."""
     if "://" in settings.lake:

@@ -167,6 +167,7 @@ class NlpRuntime:
         self.processes = max(1, processes)
         self.nlp_batch_size = nlp_batch_size
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._pool_used = False  # a worker process has been given work (and so started)
 
     def __enter__(self) -> NlpRuntime:
         if self.processes > 1:
@@ -194,8 +195,12 @@ class NlpRuntime:
     def _map(self, fn: Callable[..., list[R]], items: Sequence[T], *args: Any) -> list[R]:
         if not items:
             return []
-        if self._pool is None:
+        # fewer items than workers gain nothing from the pool, whose processes would
+        # each start Python and load the model first (seconds): until the pool has
+        # started, they run here (a one-article run loads one model, not two)
+        if self._pool is None or (not self._pool_used and len(items) < self.processes):
             return fn(items, *args)
+        self._pool_used = True
         # small chunks keep every worker busy to the end of the batch (texts differ in length)
         parts = max(self.processes, -(-len(items) // CHUNK))
         futures = [self._pool.submit(fn, chunk, *args) for chunk in _chunks(items, parts)]

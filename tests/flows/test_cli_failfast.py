@@ -270,3 +270,23 @@ def test_backfill_summary_shows_its_range_and_skipped_units(tmp_path):
     again = newslake(*args)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "skipped          1 backfill units whose input is unchanged" in again.stdout
+
+
+def test_progress_counts_articles_through_nlp_against_what_is_left_to_analyse():
+    from flows.cli import _Progress
+    from flows.engine import progress
+
+    bars = _Progress()
+    progress.install(bars)
+    try:
+        progress.total("documents", 10)
+        for _ in range(10):
+            progress.advance("documents")
+        progress.advance("passed", 3)  # unchanged or failed: they never reach NLP
+        progress.advance("articles", 4)
+    finally:
+        progress.install(None)
+    tasks = {t.description: t for t in bars.bar.tasks}
+    assert (tasks["read"].completed, tasks["read"].total) == (10, 10)
+    assert (tasks["NLP"].completed, tasks["NLP"].total) == (4, 7)
+    assert tasks["NLP"].fields["rate"].endswith(" articles/s")
