@@ -304,7 +304,8 @@ def _check_dates(store: Any, tables: list[str], days: list[str]) -> None:
     held = sorted({d for t in tables for d in store.partitions(t)})
     missing = [d for d in days if d not in held]
     if missing:
-        span = f"{held[0]} .. {held[-1]}, {len(held)} days" if held else "none"
+        days_held = f"{len(held)} day{'s' if len(held) != 1 else ''}"
+        span = f"{held[0]} .. {held[-1]}, {days_held}" if held else "none"
         raise BadInputError(
             f"--date: no partition dated {', '.join(missing)} in {', '.join(tables)} "
             f"(dates in the lake: {span})"

@@ -133,6 +133,32 @@ def test_reading_commands_on_a_lake_that_does_not_exist(tmp_path):
     assert not Path(nowhere).exists()  # and nothing was created there
 
 
+def test_a_date_with_no_partition(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from transforms.schemas import arrow_schema
+
+    lake = tmp_path / "lake"
+    part = lake / "articles" / "date=2026-11-29"
+    part.mkdir(parents=True)
+    pq.write_table(
+        pa.Table.from_pylist([], schema=arrow_schema("articles")), part / "part-00000.parquet"
+    )
+    expected = "no partition dated 2026-11-30 in articles (dates in the lake: 2026-11-29 .. 2026-11-29, 1 day)"
+    one_line_exit_2(
+        newslake("validate", "--lake", str(lake), "--table", "articles", "--date", "2026-11-30"),
+        f"newslake validate: --date: {expected}",
+    )
+    one_line_exit_2(
+        newslake("speakers", "--lake", str(lake), "--date", "2026-11-30"),
+        "newslake speakers: --date: no partition dated 2026-11-30 in quotes, articles",
+    )
+    res = newslake("validate", "--lake", str(lake), "--table", "articles", "--date", "2026-11-29")
+    assert res.returncode == 0, res.stdout + res.stderr  # the partition that is there is checked
+    assert "1 partitions checked, 0 expectations failed" in res.stdout
+
+
 # What each bad input's check imports, run the way the console script runs it: Prefect
 # and Great Expectations are not among them (a check that started either would cost
 # seconds and print their logs).
