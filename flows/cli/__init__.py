@@ -166,7 +166,7 @@ class _Progress:
         task_id = self._task(what)
         self.bar.advance(task_id, n)
         task = self.bar.tasks[task_id]
-        if now > self.started:
+        if now - self.started >= 1.0:  # a rate over less than a second says little
             rate = task.completed / (now - self.started)
             self.bar.update(task_id, rate=f"{rate:.1f} {what}/s")
 
