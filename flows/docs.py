@@ -11,8 +11,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pyarrow as pa
+
 from expectations.gate import _name, load_suite_json
+from transforms import people as people_view
 from transforms import speakers as speaker_view
+from transforms import statements as statements_view
 from transforms.checks import DERIVED
 from transforms.schemas import PARTITION_COLUMN, SCHEMA_VERSION, TABLES, arrow_schema
 
@@ -42,20 +46,26 @@ partition, and a reprocessed article's rows replace its old ones as a whole.
 Reading:
 
 ```python
-from flows.views import read_table   # partition pruning, `date` as a string column
+from flows.views import read_table   # partition pruning; `date` a date, integers Int32/Int64
 quotes = read_table("quotes", start="2025-09-01", end="2025-09-30",
-                    columns=["quote_text", "speaker_name", "date"])
+                    columns=["quote_text", "speaker_name", "speaker_start", "date"])
 
 import pandas as pd
 articles = pd.read_parquet("data/lake/articles")          # `date` comes back as a category
 
 import duckdb
-duckdb.sql("select speaker_name, count(*) from read_parquet('data/lake/quotes/*/*.parquet', "
-           "hive_partitioning=true, hive_types_autocast=false) group by 1 order by 2 desc")
+per_day = duckdb.sql("select date, count(*) from read_parquet('data/lake/quotes/**/*.parquet', "
+                     "hive_partitioning=true) group by 1 order by 1")   # date: DATE
 
 import polars as pl
-pl.scan_parquet("data/lake/mentions/*/*.parquet", hive_partitioning=True).collect()
+mentions = pl.scan_parquet("data/lake/mentions/**/*.parquet", hive_partitioning=True).collect()
 ```
+
+`read_table` returns `date` as `date32[pyarrow]`, integers as nullable `Int32` / `Int64`
+(null stays `<NA>`, never a float), booleans as `boolean`; DuckDB and Polars read
+`date=YYYY-MM-DD` as DATE. A table with no rows yet holds a single empty file at its root
+(`empty.parquet`: its columns, `date` a date), removed when the first partition is written,
+so every table reads from the first run on; glob `**/*.parquet` to include it.
 
 Each column lists the expectations that guard it. Row-level expectations send failing
 rows to `quarantine` (with the expectation names); batch-level ones stop the batch.
@@ -142,14 +152,40 @@ def render() -> str:
         'speakers = article_speakers(start="2025-09-01", end="2025-09-30")  # pandas\n```\n',
         "or `newslake speakers [--date D] [--article ID] [--kinds person,organisation|all]"
         " [--output speakers.csv]`.\n",
-        "| column | type | null | meaning |",
-        "|---|---|---|---|",
     ]
-    for field in speaker_view.ARTICLE_SPEAKERS_SCHEMA:
+    parts += _view_columns(speaker_view.ARTICLE_SPEAKERS_SCHEMA)
+    parts += [
+        "",
+        "### statements\n",
+        (statements_view.__doc__ or "").strip().split("\n\n", 1)[1],
+        "",
+        "```python\nfrom flows.views import read_statements\n"
+        'statements = read_statements(start="2025-09-01")  # pandas, most outlets first\n```\n',
+        "or `newslake statements [--start D] [--end D] [--min-outlets 2] [--output s.csv]`.\n",
+    ]
+    parts += _view_columns(statements_view.STATEMENTS_SCHEMA)
+    parts += [
+        "",
+        "### people\n",
+        (people_view.__doc__ or "").strip().split("\n\n", 1)[1],
+        "",
+        "```python\nfrom flows.views import read_people, read_mentions\n"
+        "people = read_people()      # pandas, one row per person, most mentioned first\n"
+        "mentions = read_mentions()  # mentions with entity_key linked across the lake,\n"
+        "                            # article_entity_key and entity_key_how beside it\n```\n",
+        "or `newslake people [--start D] [--end D] [--output people.csv]`.\n",
+    ]
+    parts += _view_columns(people_view.PEOPLE_SCHEMA)
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _view_columns(schema: pa.Schema) -> list[str]:
+    out = ["| column | type | null | meaning |", "|---|---|---|---|"]
+    for field in schema:
         doc = (field.metadata or {}).get(b"doc", b"").decode()
         null = "yes" if field.nullable else "no"
-        parts.append(f"| `{field.name}` | `{field.type}` | {null} | {_cell(doc)} |")
-    return "\n".join(parts).rstrip() + "\n"
+        out.append(f"| `{field.name}` | `{field.type}` | {null} | {_cell(doc)} |")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ def article(**changes) -> ArticleRow:
         url="https://news.example.org/2024/05/06/bridge",
         canonical_url="https://news.example.org/2024/05/06/bridge",
         source="test",
+        also_sources=[],
         publisher="Town Times",
         origin="bridge.html",
         title="Bridge to open in May",

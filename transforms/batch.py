@@ -38,6 +38,8 @@ class KnownArticles:
     near: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
     # in the lake but with rows lost: written again when read, into their own partition
     stale: set[str] = field(default_factory=set)
+    # id -> (the source that first gave it, the other sources that gave it since)
+    sources: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def from_columns(
@@ -48,11 +50,18 @@ class KnownArticles:
         dates: Sequence[str],
         simhashes: Sequence[int],
         stale: Iterable[str] = (),
+        sources: Sequence[str] | None = None,
+        also_sources: Sequence[Sequence[str] | None] | None = None,
     ) -> KnownArticles:
         """From the articles table's columns, oldest first. `stale` articles lost rows: read
-        again (their pages are fetched again), they are rewritten even with the same text."""
+        again (their pages are fetched again), they are rewritten even with the same text.
+        `sources` / `also_sources`: each article's first source and the others since."""
         known = cls(stale=set(stale))
         columns = zip(article_ids, hashes, urls, dates, simhashes, strict=True)
+        if sources is not None:
+            others = also_sources or [()] * len(sources)
+            for aid, src, also in zip(article_ids, sources, others, strict=True):
+                known.sources[aid] = (src, tuple(also or ()))
         for aid, sha, url, date, sim in columns:
             known.dates[aid] = (date, sha)
             known.by_hash.setdefault(sha, aid)
@@ -66,6 +75,7 @@ class KnownArticles:
         self.by_hash.setdefault(row.text_sha256, row.article_id)
         self.near.add(row.simhash, row.article_id)
         self.dates[row.article_id] = (row.date, row.text_sha256)
+        self.sources[row.article_id] = (row.source, tuple(row.also_sources))
         self.stale.discard(row.article_id)
         if row.canonical_url:
             self.urls.add(row.canonical_url)
@@ -96,7 +106,8 @@ def decide(
     date_range: tuple[str, str] | None = None,
 ) -> Decision:
     """New, replaced, unchanged, repeated or out of range; a written article is admitted to
-    `known` and `seen`, keeps its old partition for good, and points at an earlier copy."""
+    `known` and `seen`, keeps its old partition and its first source for good (another
+    source that gives it joins `also_sources`), and points at an earlier copy."""
     if date_range and not (date_range[0] <= row.date <= date_range[1]):
         return Decision(Verdict.OUT_OF_RANGE, row, raw, row.date)
     if row.article_id in seen:
@@ -107,9 +118,18 @@ def decide(
     verdict = Verdict.NEW
     if old is not None:
         old_date, old_sha = old
-        if old_sha == row.text_sha256 and not force and row.article_id not in known.stale:
+        first_source, also = known.sources.get(row.article_id, (row.source, ()))
+        new_source = row.source != first_source and row.source not in also
+        if (
+            old_sha == row.text_sha256
+            and not force
+            and row.article_id not in known.stale
+            and not new_source
+        ):
             return Decision(Verdict.UNCHANGED, row, raw, old_date)
-        row = dataclasses.replace(row, date=old_date)
+        # the first source stays, so a URL two sources give does not flip between them
+        others = [*also, row.source] if new_source else list(also)
+        row = dataclasses.replace(row, date=old_date, source=first_source, also_sources=others)
         raw = raw and dataclasses.replace(raw, date=old_date)
         verdict = Verdict.REPLACED
     first = known.by_hash.get(row.text_sha256)

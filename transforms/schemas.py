@@ -17,7 +17,7 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.compute
 
-SCHEMA_VERSION: Final = "2"
+SCHEMA_VERSION: Final = "3"
 PARTITION_COLUMN: Final = "date"
 
 UTC_US = pa.timestamp("us", tz="UTC")
@@ -112,7 +112,20 @@ class ArticleRow:
         "Normalised URL: https, lower-case host, no www., no tracking parameters or fragment.",
         "https://apnews.com/article/x",
     )
-    source: str = col(pa.string(), "Name of the configured source.", "samples", False)
+    source: str = col(
+        pa.string(),
+        "Name of the configured source that first gave the article; it stays when another"
+        " source gives the same article later (see also_sources).",
+        "samples",
+        False,
+    )
+    also_sources: list[str] = col(
+        pa.list_(pa.string()),
+        "Other sources that gave the same article (same article_id) after `source`, in the"
+        " order first seen; empty when only one did.",
+        "['nightly-feed']",
+        since=("3", []),  # rows written before: one source known
+    )
     publisher: str | None = col(
         pa.string(),
         "Publisher, as the input or page names it (JSONL source, og:site_name).",

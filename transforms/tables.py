@@ -64,6 +64,7 @@ def article_row(doc: RawDoc, ex: Extracted, run: RunInfo) -> ArticleRow:
         url=ex.url or doc.url,
         canonical_url=ex.canonical_url,
         source=doc.source,
+        also_sources=[],
         publisher=ex.publisher,
         origin=doc.origin,
         title=ex.title,

@@ -31,13 +31,20 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows.adapters.faults import crash_point
+from transforms import people as people_view
 from transforms import speakers as speaker_view
+from transforms import statements as statements_view
 from transforms.records import RawDoc
 from transforms.schemas import PARTITION_COLUMN, TABLES, added_columns, arrow_schema, conform
 from transforms.tables import raw_doc
 
 PART_PREFIX = "part-"
 PART_FILE = "part-00000.parquet"  # the first file of a partition
+# a table with no rows yet holds only this file, at its root: zero rows in the table's schema
+# (partition column included, as a date), so pandas, DuckDB and Polars read an empty table with its
+# columns instead of failing on a missing folder; it goes when the first partition is written
+# (beside partitions, a file without `date=` in its path makes DuckDB and Polars refuse)
+EMPTY_FILE = "empty.parquet"
 FILE_TARGET_BYTES = 32 * 1024 * 1024  # a file grows to about this, then a new one starts
 ROW_GROUP_SIZE = 64 * 1024
 TEXT_ROW_GROUP = 2048
@@ -220,6 +227,50 @@ class Lake:
         quotes = self.read_arrow("quotes", start, end, columns, filter=filter)
         return speaker_view.article_speakers(quotes, kinds)
 
+    def statements(self, start: str | None = None, end: str | None = None) -> pa.Table:
+        """The `statements` view over the quotes between two dates (inclusive)."""
+        quotes = self.read_arrow("quotes", start, end, statements_view.QUOTE_COLUMNS)
+        # an article's quotes live in its own partition: the same dates hold their articles
+        articles = self.read_arrow("articles", start, end, statements_view.ARTICLE_COLUMNS)
+        links = {k: (link.entity_key, link.name) for k, link in self.person_links().items()}
+        return statements_view.statements(quotes, articles, links)
+
+    def person_links(self) -> dict[str, people_view.Link]:
+        """Every person key of the lake (all dates: PERSON mentions and the speakers of
+        quotes, which may be named where the tagger saw no entity) and its lake-wide key."""
+        names = self.read_arrow(
+            "mentions",
+            columns=["entity_key", "canonical_name"],
+            filter=pc.field("label") == "PERSON",
+        )
+        speakers = self.read_arrow(
+            "quotes",
+            columns=["speaker_entity_key", "speaker_name"],
+            filter=pc.starts_with(pc.field("speaker_entity_key"), people_view.PERSON_PREFIX),
+        )
+        pairs = [
+            *zip(
+                names.column("entity_key").to_pylist(),
+                names.column("canonical_name").to_pylist(),
+                strict=True,
+            ),
+            *zip(
+                speakers.column("speaker_entity_key").to_pylist(),
+                speakers.column("speaker_name").to_pylist(),
+                strict=True,
+            ),
+        ]
+        return people_view.link_people((k, n) for k, n in pairs if k and n)
+
+    def people(self, start: str | None = None, end: str | None = None) -> pa.Table:
+        """The `people` view over the mentions and quotes between two dates (inclusive), with
+        keys linked across the whole lake."""
+        mentions = self.read_arrow(
+            "mentions", start, end, people_view.MENTION_COLUMNS, pc.field("label") == "PERSON"
+        )
+        quotes = self.read_arrow("quotes", start, end, people_view.QUOTE_COLUMNS)
+        return people_view.people(mentions, quotes, self.person_links())
+
     # -- writing ------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self, table: str, date: str) -> Iterator[None]:
@@ -307,6 +358,8 @@ class Lake:
         with self.lock(table, date):
             crash_point("lake:locked")
             files = self.files(table, date)
+            if not files and new.num_rows:
+                self._drop_empty_marker(table)
             new_keys = _key_column(new, spec.key)
             placed = pa.array([False] * new.num_rows, pa.bool_())
             written = 0
@@ -416,6 +469,29 @@ class Lake:
             )
             out[date] = self.merge_partition(table, date, part, replace.get(date, ()))
         return out
+
+    def ensure_tables(self, tables: Iterable[str] = TABLES) -> list[str]:
+        """Give every table without partitions its empty file (`EMPTY_FILE`); returns the
+        tables that got one."""
+        made = []
+        for table in tables:
+            if self.partitions(table):
+                continue
+            path = f"{self.table_path(table)}/{EMPTY_FILE}"
+            if not self.fs.exists(path):
+                schema = arrow_schema(table, with_partition=True)
+                # `date` as a date: the type DuckDB and Polars infer from `date=YYYY-MM-DD`
+                at = schema.get_field_index(PARTITION_COLUMN)
+                empty = schema.set(at, schema.field(at).with_type(pa.date32())).empty_table()
+                self._write_file(path, _to_parquet(empty, ()), "lake:empty")
+                made.append(table)
+            if self.partitions(table):  # a writer of another run got there first
+                self._drop_empty_marker(table)
+        return made
+
+    def _drop_empty_marker(self, table: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm_file(f"{self.table_path(table)}/{EMPTY_FILE}")
 
     def state_path(self, name: str) -> str:
         """Where a state file (`_state/<name>`) lives."""

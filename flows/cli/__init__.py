@@ -638,6 +638,135 @@ def speakers(
     Console().print(table)
 
 
+StartOpt = Annotated[str | None, typer.Option(help="first partition date YYYY-MM-DD")]
+EndOpt = Annotated[str | None, typer.Option(help="last partition date YYYY-MM-DD")]
+OutputOpt = Annotated[
+    str | None, typer.Option("--output", "-o", help="write CSV or Parquet instead of a table")
+]
+
+
+def _view_range(
+    command: str, start: str | None, end: str | None, output: str | None
+) -> tuple[str | None, str | None]:
+    """A view command's checked dates (exit 2 on a bad one, or an output of no known kind)."""
+    first = _day(start, "--start").isoformat() if start else None
+    last = _day(end, "--end").isoformat() if end else None
+    if first and last and first > last:
+        typer.echo(f"newslake {command}: --start {first} is after --end {last}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if output and not output.endswith((".csv", ".parquet")):
+        typer.echo(
+            f"newslake {command}: --output {output!r} must end in .csv or .parquet", err=True
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return first, last
+
+
+def _write_view(view: Any, output: str) -> None:
+    """A view as Parquet, or as CSV with its list columns joined by ';'."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    if output.endswith(".parquet"):
+        pq.write_table(view, output)
+    else:
+        for i, f in enumerate(view.schema):
+            if pa.types.is_list(f.type):
+                joined = [";".join(v) for v in view.column(i).to_pylist()]
+                view = view.set_column(i, f.name, pa.array(joined, pa.string()))
+        pacsv.write_csv(view, output)
+    typer.echo(f"{view.num_rows} rows written to {output}")
+
+
+def _print_view(title: str, view: Any, cols: tuple[str, ...], limit: int, width: int = 60) -> None:
+    import pyarrow as pa
+    from rich.console import Console
+    from rich.table import Table
+
+    shown = view if limit <= 0 else view.slice(0, limit)
+    table = Table(title=f"{title} ({view.num_rows} rows; {shown.num_rows} shown)")
+    for col in cols:
+        numeric = pa.types.is_integer(view.schema.field(col).type)
+        table.add_column(col, justify="right" if numeric else "left", overflow="fold")
+    for r in shown.to_pylist():
+        cells = []
+        for col in cols:
+            v = r[col]
+            text = ", ".join(v) if isinstance(v, list) else ("" if v is None else str(v))
+            cells.append(text if len(text) <= width else text[: width - 1] + "…")
+        table.add_row(*cells)
+    Console().print(table)
+
+
+@app.command()
+def statements(
+    start: StartOpt = None,
+    end: EndOpt = None,
+    min_outlets: Annotated[
+        int, typer.Option(help="only statements carried by this many outlets")
+    ] = 1,
+    output: OutputOpt = None,
+    limit: Annotated[int, typer.Option(help="rows to print (0 = all)")] = 40,
+    config: ConfigOpt = None,
+    lake: LakeOpt = None,
+) -> None:
+    """Statements across articles: each quote carried by one or more outlets (wire copy,
+    re-quotes with small edits), with its speaker, first-seen article and date, and how
+    many outlets and articles carry it (most outlets first)."""
+    import pyarrow.compute as pc
+
+    first, last = _view_range("statements", start, end, output)
+    _, store = _open_store("statements", config, lake)
+    view = store.statements(first, last)
+    if min_outlets > 1:
+        view = view.filter(pc.greater_equal(view.column("outlets"), min_outlets))
+    if output:
+        _write_view(view, output)
+        return
+    cols = (
+        "statement_key",
+        "speaker_name",
+        "text",
+        "first_date",
+        "first_outlet",
+        "outlets",
+        "articles",
+    )
+    _print_view("statements across articles", view, cols, limit)
+
+
+@app.command()
+def people(
+    start: StartOpt = None,
+    end: EndOpt = None,
+    output: OutputOpt = None,
+    limit: Annotated[int, typer.Option(help="rows to print (0 = all)")] = 40,
+    config: ConfigOpt = None,
+    lake: LakeOpt = None,
+) -> None:
+    """People across articles: each person (keys linked across the lake: a surname alone
+    joins the one full name in the lake that has it) with name variants, roles, mention
+    and quote counts, and first and last seen."""
+    first, last = _view_range("people", start, end, output)
+    _, store = _open_store("people", config, lake)
+    view = store.people(first, last)
+    if output:
+        _write_view(view, output)
+        return
+    cols = (
+        "name",
+        "entity_key_how",
+        "name_variants",
+        "roles",
+        "mentions",
+        "quotes",
+        "first_seen",
+        "last_seen",
+    )
+    _print_view("people across articles", view, cols, limit, width=40)
+
+
 @contextlib.contextmanager
 def _open_stream(path: str, mode: str) -> Iterator[IO[str]]:
     if path == "-":

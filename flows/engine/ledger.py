@@ -140,7 +140,8 @@ def record_run(
     models: Mapping[str, str],
     finished: dt.datetime,
 ) -> RunSummary:
-    """Write the coverage rows and the runs row; return the summary."""
+    """Write the coverage rows and the runs row (and an empty file for each table still
+    without rows); return the summary."""
     day = run.run_date.isoformat()
     coverage = [
         coverage_row(src, d, run, dict(c)) for (src, d), c in sorted(counts.per_day.items())
@@ -169,6 +170,8 @@ def record_run(
         date=day,
     )
     lake.write("runs", to_arrow("runs", [row]))
+    # every table is readable with its columns from the first run on, even with no rows
+    lake.ensure_tables()
     return RunSummary(
         run_id=run.run_id,
         flow=flow,

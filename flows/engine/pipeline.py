@@ -119,11 +119,14 @@ class Counts:
 
 def load_known(lake: Lake, stale: Iterable[str] = ()) -> KnownArticles:
     """What the lake's committed articles say (ids, hashes, URLs, dates, SimHashes)."""
-    columns = ["article_id", "text_sha256", "canonical_url", "date", "simhash", "fetched_at"]
-    table = lake.read_arrow("articles", columns=columns)
+    columns = ["article_id", "text_sha256", "canonical_url", "date", "simhash"]
+    table = lake.read_arrow("articles", columns=[*columns, "fetched_at", "source", "also_sources"])
     table = table.sort_by([("fetched_at", "ascending"), ("article_id", "ascending")])
     return KnownArticles.from_columns(
-        *(table.column(c).to_pylist() for c in columns[:5]), stale=stale
+        *(table.column(c).to_pylist() for c in columns),
+        stale=stale,
+        sources=table.column("source").to_pylist(),
+        also_sources=table.column("also_sources").to_pylist(),
     )
 
 
@@ -317,10 +320,13 @@ def finish_batch(
     counts.failed += len(prep.failures)
     by_article_source = {a.article_id: a.source for a in prep.articles}
     by_article_source.update({a.article_id: a.source for a, _ in prep.rejected})
+    # counted for the source that read it now (an article keeps its first source)
+    by_article_source.update({r.article_id: r.source for r in prep.raws})
     for a in good_articles:
-        counts.bump(a.source, a.date, "written")
+        reader = by_article_source.get(a.article_id, a.source)
+        counts.bump(reader, a.date, "written")
         if a.nlp_status == "skipped_language":
-            counts.bump(a.source, a.date, "skipped_language")
+            counts.bump(reader, a.date, "skipped_language")
     counts.speakers.update(
         q.speaker_name for q in quotes if q.speaker_name and q.attribution != "none"
     )

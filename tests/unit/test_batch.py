@@ -21,6 +21,7 @@ def article(aid: str, text: str, date: str = "2026-11-29", url: str | None = Non
         url=url,
         canonical_url=url,
         source="s",
+        also_sources=[],
         publisher=None,
         origin=f"{aid}.txt",
         title=None,
@@ -53,6 +54,8 @@ def known_with(*rows: ArticleRow, stale: tuple[str, ...] = ()) -> KnownArticles:
         [r.date for r in rows],
         [r.simhash for r in rows],
         stale=stale,
+        sources=[r.source for r in rows],
+        also_sources=[r.also_sources for r in rows],
     )
 
 
@@ -83,6 +86,31 @@ def test_force_and_stale_rewrite_an_unchanged_article():
     d = decide(article("a1", TEXT), None, stale, set())
     assert d.verdict is Verdict.REPLACED and d.row.date == "2024-01-05"
     assert "a1" not in stale.stale  # written once, it is whole again
+
+
+def test_an_article_keeps_its_first_source_and_records_the_others():
+    warc = dataclasses.replace(article("a1", TEXT, date="2024-01-05"), source="ccnews-warc")
+    known = known_with(warc)
+    # the nightly feed gives the same URL with a longer text: rewritten, source kept
+    feed = dataclasses.replace(article("a1", TEXT + " It will cost more."), source="feed")
+    d = decide(feed, None, known, set())
+    assert d.verdict is Verdict.REPLACED
+    assert (d.row.source, d.row.also_sources, d.row.date) == ("ccnews-warc", ["feed"], "2024-01-05")
+    # the next run reads both again: nothing flips, nothing is added twice
+    again = decide(feed, None, known, set())
+    assert again.verdict is Verdict.UNCHANGED
+    back = decide(dataclasses.replace(warc, text=TEXT + " Again."), None, known, set())
+    assert (back.row.source, back.row.also_sources) == ("ccnews-warc", ["feed"])
+
+
+def test_the_same_text_from_a_new_source_is_written_to_record_it():
+    old = article("a1", TEXT, date="2024-01-05")
+    d = decide(
+        dataclasses.replace(article("a1", TEXT), source="other"), None, known_with(old), set()
+    )
+    assert d.verdict is Verdict.REPLACED
+    assert (d.row.source, d.row.also_sources) == ("s", ["other"])
+    assert decide(article("a1", TEXT), None, known_with(old), set()).verdict is Verdict.UNCHANGED
 
 
 def test_a_stale_article_is_fetched_again():

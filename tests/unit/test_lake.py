@@ -191,3 +191,49 @@ def test_quotes_of_an_older_schema_read_with_the_columns_added_since(tmp_path):
     assert list(row["co_speaker_names"]) == []
     lake.write("quotes", to_arrow("quotes", [quote(quote_id="q-new", start_char=0)]))
     assert len(lake.read_table("quotes")) == 2
+
+
+def test_articles_of_schema_2_read_and_merge_with_also_sources(tmp_path):
+    import pyarrow.parquet as pq
+
+    from tests.expectations_helpers import article
+
+    lake = Lake(str(tmp_path))
+    old = to_arrow("articles", [article()]).drop_columns(["also_sources", "date"])
+    folder = tmp_path / "articles" / f"date={article().date}"
+    folder.mkdir(parents=True)
+    pq.write_table(old, folder / PART_FILE)
+    assert lake.read_table("articles")["also_sources"].map(list).tolist() == [[]]
+    newer = article(article_id="fedcba9876543210", also_sources=["feed"])
+    lake.write("articles", to_arrow("articles", [newer]))
+    got = lake.read_table("articles").sort_values("article_id")
+    assert got["also_sources"].map(list).tolist() == [[], ["feed"]]
+
+
+def test_a_table_without_rows_reads_with_its_schema_in_every_reader(tmp_path):
+    import polars as pl
+
+    from transforms.schemas import TABLES, arrow_schema
+
+    lake = Lake(str(tmp_path))
+    lake.write("coverage", to_arrow("coverage", [cov("a", "r1", 1)]))
+    assert lake.ensure_tables() == [t for t in TABLES if t != "coverage"]
+    assert lake.ensure_tables() == []  # once
+    names = arrow_schema("quarantine", with_partition=True).names
+    df = pd.read_parquet(tmp_path / "quarantine")
+    assert df.empty and list(df.columns) == names
+    glob = f"{tmp_path}/quarantine/**/*.parquet"
+    rel = duckdb.sql(f"select * from read_parquet('{glob}', hive_partitioning=true)")
+    assert rel.columns == names and str(rel.types[-1]) == "DATE" and rel.fetchall() == []
+    frame = pl.scan_parquet(glob, hive_partitioning=True).collect()
+    assert frame.columns == names and frame.schema["date"] == pl.Date and frame.height == 0
+    assert lake.partitions("quarantine") == [] and len(lake.read_table("quarantine")) == 0
+    # the first rows replace the empty file: no reader sees a file outside the partitions
+    row = QuarantineRow("q1", "input", "{}", [], "why", "s", "o", "run1", NOW, "2024-01-01")
+    lake.write("quarantine", to_arrow("quarantine", [row]))
+    assert not (tmp_path / "quarantine" / "empty.parquet").exists()
+    rel = duckdb.sql(f"select date, reason from read_parquet('{glob}', hive_partitioning=true)")
+    assert rel.fetchall() == [(dt.date(2024, 1, 1), "why")]
+    assert pl.scan_parquet(glob, hive_partitioning=True).collect()["date"].to_list() == [
+        dt.date(2024, 1, 1)
+    ]
