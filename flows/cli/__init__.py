@@ -649,16 +649,13 @@ def _view_range(
     command: str, start: str | None, end: str | None, output: str | None
 ) -> tuple[str | None, str | None]:
     """A view command's checked dates (exit 2 on a bad one, or an output of no known kind)."""
-    first = _day(start, "--start").isoformat() if start else None
-    last = _day(end, "--end").isoformat() if end else None
-    if first and last and first > last:
-        typer.echo(f"newslake {command}: --start {first} is after --end {last}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if output and not output.endswith((".csv", ".parquet")):
-        typer.echo(
-            f"newslake {command}: --output {output!r} must end in .csv or .parquet", err=True
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
+    with _checked(command):
+        first = preflight.day(start, "--start").isoformat() if start else None
+        last = preflight.day(end, "--end").isoformat() if end else None
+        if first and last and first > last:
+            raise BadInputError(f"--start {first} is after --end {last}")
+        if output and not output.endswith((".csv", ".parquet")):
+            raise BadInputError(f"--output {output!r} must end in .csv or .parquet")
     return first, last
 
 
@@ -717,7 +714,7 @@ def statements(
     import pyarrow.compute as pc
 
     first, last = _view_range("statements", start, end, output)
-    _, store = _open_store("statements", config, lake)
+    store = _open_store(_read_settings("statements", config, lake))
     view = store.statements(first, last)
     if min_outlets > 1:
         view = view.filter(pc.greater_equal(view.column("outlets"), min_outlets))
@@ -749,7 +746,7 @@ def people(
     joins the one full name in the lake that has it) with name variants, roles, mention
     and quote counts, and first and last seen."""
     first, last = _view_range("people", start, end, output)
-    _, store = _open_store("people", config, lake)
+    store = _open_store(_read_settings("people", config, lake))
     view = store.people(first, last)
     if output:
         _write_view(view, output)

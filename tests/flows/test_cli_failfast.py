@@ -125,7 +125,7 @@ def test_debug_shows_the_traceback():
 
 def test_reading_commands_on_a_lake_that_does_not_exist(tmp_path):
     nowhere = str(tmp_path / "nolake")
-    for command in ("stats", "validate", "speakers"):
+    for command in ("stats", "validate", "speakers", "statements", "people"):
         one_line_exit_2(newslake(command, "--lake", nowhere), f"newslake {command}: no lake at")
     one_line_exit_2(
         newslake("reprocess", "--start", "2024-01-01", "--end", "2024-01-02", "--lake", nowhere),
