@@ -19,7 +19,9 @@ component, stock and as our workers run it, our components, and the share of sen
 the quote engine's pre-filter flags. The last line printed is one JSON object:
 text_ratio = (b)/(a) and html_ratio = (c)/(1/(1/a + 1/t)) as throughputs, mem_ratio =
 peak RSS of (b) at the larger size / at the smaller, articles_per_s and words_per_s of
-(b), the CPU split of (b) between its main process and its NLP workers, the profile.
+(b), the CPU split of (b) between its main process and its NLP workers, the profile,
+and fixed_cost_s: the wall time of one `newslake run` on an empty source and on one
+article (`bench.fixedcost`, which prints its phases before that line).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from bench.fixedcost import fixed_cost, print_report
 
 ROOT = Path(__file__).resolve().parents[1]
 # offline, also when run without make: Prefect's temporary server sends no telemetry
@@ -312,6 +316,8 @@ def main() -> int:
         return float(r["n"] / r["seconds"])
 
     parts = 1 / (1 / rate(a_html) + 1 / rate(t_html))
+    fixed = fixed_cost()  # one `newslake run` on an empty source and on one article
+    print_report(fixed)
     summary = {
         "text_ratio": round(rate(b_large) / rate(a_large), 3),
         "text_ratio_small": round(rate(b_small) / rate(a_small), 3),
@@ -337,6 +343,7 @@ def main() -> int:
             "newslake": prof["newslake_seconds"],
         },
         "sizes": [small, large],
+        "fixed_cost_s": {kind: r["wall_s"] for kind, r in fixed.items()},
         "bench_seconds": round(time.perf_counter() - started),
     }
     print(json.dumps(summary))

@@ -100,28 +100,40 @@ def load_suite_json(table: str) -> dict[str, Any]:
 
 
 class Gate:
-    """An ephemeral Great Expectations context with our suites loaded; validates DataFrames."""
+    """An ephemeral Great Expectations context with our suites loaded; validates DataFrames.
+
+    The context is built at the first validation, once: importing GX and building it
+    takes seconds, and a run with nothing to validate (no new articles) never pays it.
+    """
 
     def __init__(self, tables: list[str] | None = None) -> None:
+        self.tables = tables
+        self._ctx: Any = None
+        self._batch_def: Any = None
+        self.suites: dict[str, Any] = {}
+        self.meta: dict[str, list[dict[str, Any]]] = {}
+
+    def _ready(self) -> None:
+        if self._ctx is not None:
+            return
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
-        self._ctx = gx.get_context(mode="ephemeral")
+        # this module sets its own logger to INFO, which prints "Created temporary
+        # directory ... for ephemeral docs site" at every context
+        logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+        ctx = gx.get_context(mode="ephemeral")
         # GX draws tqdm "Calculating Metrics" bars on stderr at every validation, and
         # TQDM_DISABLE=1 does not stop them; this setting does, once per context
-        self._ctx.variables.progress_bars = ProgressBarsConfig(
-            globally=False, metric_calculations=False
-        )
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._batch_def = (
-            self._ctx.data_sources.add_pandas("newslake")
+            ctx.data_sources.add_pandas("newslake")
             .add_dataframe_asset("batch")
             .add_batch_definition_whole_dataframe("whole")
         )
-        self.suites: dict[str, Any] = {}
-        self.meta: dict[str, list[dict[str, Any]]] = {}
-        names = tables or sorted(p.stem for p in SUITE_DIR.glob("*.json"))
+        names = self.tables or sorted(p.stem for p in SUITE_DIR.glob("*.json"))
         for table in names:
             data = load_suite_json(table)
             suite = ExpectationSuite(**{**data, "id": None})
@@ -130,11 +142,13 @@ class Gate:
             if len(suite.expectations) != len(data["expectations"]):
                 loaded, stored = len(suite.expectations), len(data["expectations"])
                 raise RuntimeError(f"suite {table}: loaded {loaded} of {stored} expectations")
-            self.suites[table] = self._ctx.suites.add(suite)
+            self.suites[table] = ctx.suites.add(suite)
             self.meta[table] = data["expectations"]
+        self._ctx = ctx
 
     def validate(self, table: str, frame: pd.DataFrame) -> GateResult:
         """Validate a frame (RangeIndex) against the table's suite."""
+        self._ready()
         frame = frame.reset_index(drop=True)
         batch = self._batch_def.get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(self.suites[table], result_format={"result_format": "COMPLETE"})

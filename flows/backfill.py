@@ -33,6 +33,7 @@ from flows.adapters.web import FetchHistory
 from flows.engine import progress
 from flows.engine.flowrun import (
     batch_context,
+    document_count,
     finish,
     new_run,
     open_lake,
@@ -41,6 +42,7 @@ from flows.engine.flowrun import (
     select_sources,
     settings_for,
 )
+from flows.engine.ledger import note_adapter_skips
 from flows.engine.pipeline import BatchContext, Counts
 from flows.engine.settings import Settings, SourceConfig
 from transforms.records import Failure, RawDoc
@@ -175,6 +177,8 @@ def run_unit(
     options = dataclasses.replace(ctx.options, date_range=in_range)
     counts = process_items(ctx, items, settings, run_counts, as_tasks, options)
     day = ctx.run.run_date.isoformat()
+    note_adapter_skips(counts, unit.source.kind, found)
+    note_adapter_skips(run_counts, unit.source.kind, found)
     for what, n in found.items():
         counts.bump(unit.source.name, day, what, n)
         run_counts.bump(unit.source.name, day, what, n)
@@ -272,6 +276,9 @@ def backfill(
     todo = [u for u in units if force or not is_done(store, u)]
     log.info("backfill %s..%s: %d units, %d to do", start, end, len(units), len(todo))
     progress.total("units", len(todo))
+    sizes = [document_count(u.source) for u in todo]
+    if sizes and None not in sizes:
+        progress.total("documents", sum(n for n in sizes if n is not None))
     params = {
         "start": start,
         "end": end,
@@ -283,6 +290,7 @@ def backfill(
     with recorded_run("backfill", settings, store, run, params) as counts:
         skipped = len(units) - len(todo)
         counts.bump("backfill", run.run_date.isoformat(), "units_skipped", skipped)
+        counts.skipped_why["units_unchanged"] += skipped
         if settings.task_runner == "dask" and todo:
             # the lake is made whole here, once; the units on the cluster only write
             with batch_context(settings.model_copy(update={"workers": 1}), store, run, counts):

@@ -16,6 +16,7 @@ import pandas as pd
 from expectations.gate import Gate
 from flows.adapters.journal import Journal
 from flows.adapters.lake import Lake
+from flows.adapters.local import list_files
 from flows.adapters.sources import WEB_KINDS, documents
 from flows.adapters.web import FetchHistory, WebSession
 from flows.engine import progress, tasks
@@ -24,12 +25,14 @@ from flows.engine.ledger import (
     RunSummary,
     current_run_id,
     decide_status,
+    note_adapter_skips,
     now_utc,
     record_run,
 )
 from flows.engine.pipeline import BatchContext, BatchOptions, Counts, load_known, process
 from flows.engine.report import publish_report
 from flows.engine.settings import Settings, SourceConfig, load_settings
+from flows.engine.timings import mark
 from flows.engine.validate import REPAIR_STATE, repair
 from flows.engine.workers import NlpRuntime
 from transforms.checks import source_anomalies
@@ -160,11 +163,14 @@ def batch_context(
     finished or dropped (the journal), and what the integrity checks find broken is
     repaired: rebuilt from raw, read again, or removed (`transforms.integrity`).
     """
+    mark("flow started")
     models = settings.language_models()
     with NlpRuntime(models, settings.process_count(), settings.nlp_batch_size) as runtime:
         plan = make_whole(lake, counts) if repair else RepairPlan()
         options = BatchOptions(force, keep_raw, max_chars=settings.nlp_max_chars)
+        mark("lake made whole")
         ctx = BatchContext(lake, runtime, Gate(), run, load_known(lake, plan.reread), options)
+        mark("gate ready")
         if plan.rebuild:
             rebuild = dataclasses.replace(options, force=True, keep_raw=True)
             docs = lake.raw_documents(article_ids=plan.rebuild)
@@ -222,6 +228,9 @@ def read_sources(
     run = ctx.run
     web = [s for s in sources if s.kind in WEB_KINDS]
     history = FetchHistory.load(lake) if web else None
+    sizes = [document_count(s) for s in sources]
+    if sizes and None not in sizes:
+        progress.total("documents", sum(n for n in sizes if n is not None))
     with contextlib.ExitStack() as stack:
         session = stack.enter_context(WebSession(settings.http)) if web else None
         for source in sources:
@@ -241,9 +250,34 @@ def read_sources(
                 errors,
             )
             process_items(ctx, items, settings, counts)
+            note_adapter_skips(counts, source.kind, found)
             for what, n in found.items():
                 counts.bump(source.name, run.run_date.isoformat(), what, n)
             counts.source_errors += [f"source {source.name}: {e}" for e in errors]
+
+
+def document_count(source: SourceConfig) -> int | None:
+    """How many documents a local folder source holds, counted before it is read: its
+    .txt and .html files and the lines of its JSONL files (a WARC's records and a feed's
+    links are only known once read)."""
+    if source.kind != "folder" or source.path is None or "://" in source.path:
+        return None
+    root = Path(source.path)
+    try:
+        base = root if root.is_dir() else root.parent
+        files = [base / f for f in source.include] if source.include else list_files(root)
+        total = 0
+        for path in files:
+            if path.name.endswith(".jsonl.gz"):
+                return None
+            if path.name.endswith(".jsonl"):
+                with path.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            else:
+                total += 1
+    except OSError:
+        return None
+    return total
 
 
 def finish(
@@ -256,6 +290,7 @@ def finish(
 ) -> dict[str, Any]:
     """Record the run (runs, coverage), publish the artifact, fail the flow if it failed."""
     # a reprocess reads the lake's own raw rows, not a source: there is no volume to watch
+    mark("sources read")
     anomalies = [] if flow_name == "reprocess" else check_anomalies(settings, lake, run, counts)
     status, message = decide_status(counts, settings.validation.max_quarantine_rate)
     if anomalies and status != "failed":
@@ -274,8 +309,11 @@ def finish(
         settings.language_models(),
         now_utc(),
     )
+    mark("run recorded")
     docs = publish_report(settings, lake, run, counts, summary)
+    mark("report written")
     publish_artifact(summary, docs)
+    mark("artifact published")
     if summary.status == "failed":
         raise RunFailedError(summary)
     return summary.as_dict()

@@ -17,6 +17,38 @@ from transforms.tables import RunInfo, coverage_row
 
 PIPELINE_VERSION = "0.1.0"
 SUMMARY_TABLES = ("articles", "mentions", "quotes", "raw")
+# why something a run read was not written: what the summary says for each `skipped_why` key
+SKIP_REASONS = {
+    "unchanged": "articles already in the lake with the same text",
+    "repeated": "copies of an article read earlier in this run",
+    "out_of_range": "articles dated outside the range",
+    "units_unchanged": "backfill units whose input is unchanged since they finished "
+    "(--force redoes them)",
+    "known_links": "links already in the lake or tried in this run (not fetched)",
+    "not_html": "links known from earlier runs not to be HTML pages",
+    "given_up": "links given up after repeated failed fetches",
+    "not_modified": "feeds or sitemaps not modified since the last run",
+    "warc_not_pages": "WARC records that are not an HTML page with HTTP 200",
+}
+
+
+def note_adapter_skips(counts: Counts, kind: str, found: Mapping[str, int]) -> None:
+    """What a source's adapter passed over (its counters), in the run's `skipped_why`."""
+    if kind == "warc":
+        counts.skipped_why["warc_not_pages"] += found.get("skipped", 0)
+        return
+    not_html = found.get("not_html", 0)
+    counts.skipped_why["known_links"] += found.get("skipped", 0) - not_html
+    counts.skipped_why["not_html"] += not_html
+    counts.skipped_why["given_up"] += found.get("given_up", 0)
+    counts.skipped_why["not_modified"] += found.get("not_modified", 0)
+
+
+def skip_lines(skipped_why: Mapping[str, int]) -> list[str]:
+    """'N <reason>' for each reason that skipped something, in the order of SKIP_REASONS."""
+    return [
+        f"{skipped_why[key]} {text}" for key, text in SKIP_REASONS.items() if skipped_why.get(key)
+    ]
 
 
 def now_utc() -> dt.datetime:
@@ -72,6 +104,8 @@ class RunSummary:
     top_speakers: list[tuple[str, int]] = field(default_factory=list)
     validation: dict[str, int] = field(default_factory=dict)
     report: str | None = None  # the run's report page (a file:// URI or store URL), once written
+    skips: list[str] = field(default_factory=list)  # what was not written and why, in words
+    covers: str | None = None  # the days a backfill or reprocess covers ("first .. last")
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -154,4 +188,6 @@ def record_run(
         per_source={k: dict(v) for k, v in counts.per_source.items()},
         top_speakers=counts.speakers.most_common(10),
         validation=dict(counts.validation),
+        skips=skip_lines(counts.skipped_why),
+        covers=f"{parameters['start']} .. {parameters['end']}" if "start" in parameters else None,
     )

@@ -27,6 +27,7 @@ import pandas as pd
 from expectations.gate import Gate, merge_summaries
 from flows.adapters.journal import BatchWrite, Journal
 from flows.adapters.lake import Lake
+from flows.engine import progress
 from flows.engine.workers import NlpRuntime
 from transforms.batch import KnownArticles, Verdict, decide
 from transforms.checks import article_checks, mention_checks, quote_checks
@@ -73,6 +74,8 @@ class Counts:
     speakers: Counter[str] = field(default_factory=Counter)  # speaker_name -> quotes written
     # table -> the gate's results over every batch of the run, merged (for Data Docs)
     validated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # what was read and not written, by why (`SKIP_REASONS` in flows.engine.ledger)
+    skipped_why: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)  # what the run repaired or recovered
     source_errors: list[str] = field(default_factory=list)  # feeds/sitemaps that failed
 
@@ -109,6 +112,7 @@ class Counts:
             self.per_day[key].update(c)
         self.validation.update(other.validation)
         self.speakers.update(other.speakers)
+        self.skipped_why.update(other.skipped_why)
         for table, summary in other.validated.items():
             self.add_validated(table, summary)
 
@@ -198,8 +202,10 @@ def prepare_batch(
         d = decide(row, raw, ctx.known, seen, opts.force, opts.date_range)
         if d.verdict is Verdict.OUT_OF_RANGE:
             counts.bump(doc.source, d.day, "out_of_range")
+            counts.skipped_why[d.verdict.value] += 1
             continue
         if not d.written:
+            counts.skipped_why[d.verdict.value] += 1
             counts.skipped += 1
             counts.bump(doc.source, d.day, "skipped")
             continue
@@ -368,7 +374,9 @@ def process(
     submit = submit or _run_now
 
     def done(prep: Prepared, future: Any) -> None:
-        counts = submit(finish_batch, ctx, prep, future.result(), now).result()
+        analyses = future.result()
+        progress.advance("articles", len(analyses))
+        counts = submit(finish_batch, ctx, prep, analyses, now).result()
         total.merge(counts)
         if on_batch is not None:
             on_batch(counts)
@@ -376,6 +384,7 @@ def process(
     pending: tuple[Prepared, Any] | None = None
     for chunk in batched(items, batch_size):
         prep = submit(prepare_batch, ctx, chunk, options).result()
+        progress.advance("passed", len(chunk) - len(prep.articles))
         future = submit(analyze_texts, ctx, [(a.text, a.language) for a in prep.articles])
         if pending is not None:
             done(*pending)

@@ -12,10 +12,16 @@ T = TypeVar("T")
 
 
 class Reporter(Protocol):
-    """What the CLI's progress display offers."""
+    """What the CLI's progress display offers.
+
+    What flows report: `documents` read from the sources (their total, when a source
+    knows it); `articles` through NLP, and `passed`: documents that go no further
+    than extraction (unchanged, repeated, out of range, failed), so the articles still
+    to come are the documents minus those; backfill `units` done (and their total).
+    """
 
     def advance(self, what: str, n: int = 1) -> None:
-        """n more of something done (documents, units)."""
+        """n more of something done (documents, articles, passed, units)."""
 
     def total(self, what: str, n: int) -> None:
         """How many of something there will be, when known."""

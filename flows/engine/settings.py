@@ -116,9 +116,9 @@ class ValidationConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_quarantine_rate: float = 0.5
-    anomaly_window: int = 14
-    volume_drop: float = 0.5
+    max_quarantine_rate: float = Field(default=0.5, ge=0, le=1)
+    anomaly_window: int = Field(default=14, gt=0)
+    volume_drop: float = Field(default=0.5, ge=0, le=1)
     anomaly_action: Literal["warn", "fail"] = "warn"
     # also build Great Expectations Data Docs of each run under the lake's _docs/ (off: the
     # run report under _report/ shows the same outcomes, and GX's pages load their styles,
@@ -142,9 +142,11 @@ class Settings(BaseModel):
         description="language (ISO 639-1) -> spaCy model; an article in a language with no "
         "model is kept without mentions and quotes",
     )
-    workers: int = Field(default=0, description="NLP processes; 0 = one per core, 1 = in-process")
-    batch_size: int = 500
-    nlp_batch_size: int = 32
+    workers: int = Field(
+        default=0, ge=0, description="NLP processes; 0 = one per core, 1 = in-process"
+    )
+    batch_size: int = Field(default=500, gt=0)
+    nlp_batch_size: int = Field(default=32, gt=0)
     nlp_max_chars: int = Field(
         default=300_000,
         gt=0,
@@ -156,8 +158,21 @@ class Settings(BaseModel):
     validation: ValidationConfig = Field(default_factory=ValidationConfig)
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = None  # a running scheduler; else a local cluster of dask_workers
-    dask_workers: int = 2
-    backfill_concurrency: int = 1  # backfill units (archive files, sources) processed at once
+    dask_workers: int = Field(default=2, gt=0)
+    backfill_concurrency: int = Field(
+        default=1, gt=0
+    )  # backfill units (archive files, sources) processed at once
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a timezone (e.g. UTC, Europe/London)") from None
+        return value
 
     def language_models(self) -> dict[str, str]:
         """language -> spaCy model for every language NLP runs on."""
@@ -188,8 +203,12 @@ def load_settings(path: str | None = None, **overrides: Any) -> Settings:
     if config_path.exists():
         try:
             loaded = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"{config_path}: cannot read ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{config_path}: not UTF-8 text ({exc.reason})") from exc
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{config_path}: not valid YAML: {exc}") from exc
+            raise ConfigError(f"{config_path}: not valid YAML ({_yaml_problem(exc)})") from exc
         if not isinstance(loaded, dict):
             raise ConfigError(f"{config_path}: expected a mapping at the top level")
         data = loaded
@@ -202,6 +221,15 @@ def load_settings(path: str | None = None, **overrides: Any) -> Settings:
         raise ConfigError(f"{config_path}: {_problems(exc)}") from None
     base = config_path.resolve().parent
     return _resolve_paths(settings, base)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML error in one line: where (1-based line and column) and what."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return str(problem)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 def _problems(exc: ValidationError) -> str:

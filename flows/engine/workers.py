@@ -167,6 +167,7 @@ class NlpRuntime:
         self.processes = max(1, processes)
         self.nlp_batch_size = nlp_batch_size
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._pool_used = False  # a worker process has been given work (and so started)
 
     def __enter__(self) -> NlpRuntime:
         if self.processes > 1:
@@ -177,12 +178,17 @@ class NlpRuntime:
                 initializer=_init_worker,
                 initargs=(self.models, os.getpid()),
             )
-            # the pool starts a worker only when a task comes; one no-op each starts them
-            # all now, so their models load while this process sets up the run (the gate,
-            # the lake's known articles, the first batch) instead of after it
-            for _ in range(self.processes):
-                self._pool.submit(os.getpid)
         return self
+
+    def _start_workers(self, items: int) -> None:
+        """The pool starts a worker only when a task comes. A batch with work for every
+        worker starts them all at once, with a no-op each, before this process prepares
+        the batch's plain texts: their models load meanwhile, not after."""
+        if self._pool is None or self._pool_used or items < self.processes:
+            return
+        self._pool_used = True
+        for _ in range(self.processes):
+            self._pool.submit(os.getpid)
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._pool is None:
@@ -199,8 +205,12 @@ class NlpRuntime:
     def _map(self, fn: Callable[..., list[R]], items: Sequence[T], *args: Any) -> list[R]:
         if not items:
             return []
-        if self._pool is None:
+        # fewer items than workers gain nothing from the pool, whose processes would
+        # each start Python and load the model first (seconds): until the pool has
+        # started, they run here (a one-article run loads one model, not two)
+        if self._pool is None or (not self._pool_used and len(items) < self.processes):
             return fn(items, *args)
+        self._pool_used = True
         # small chunks keep every worker busy to the end of the batch (texts differ in length)
         parts = max(self.processes, -(-len(items) // CHUNK))
         futures = [self._pool.submit(fn, chunk, *args) for chunk in _chunks(items, parts)]
@@ -213,6 +223,7 @@ class NlpRuntime:
         """fn over docs in input order: pages on the workers; plain text, which is cheap,
         in this process (where it overlaps the workers' NLP of the previous batch)."""
         docs = list(docs)
+        self._start_workers(len(docs))
         html = [i for i, d in enumerate(docs) if d.content_type != "text/plain"]
         out: list[R | None] = [None] * len(docs)
         for i, result in zip(html, self._map(fn, [docs[i] for i in html], *args), strict=True):

@@ -107,7 +107,7 @@ def test_nightly_deployment_runs_on_a_real_server_and_worker(tmp_path):
         by_name = {d["name"]: d for d in deployments}
         assert set(by_name) == {"nightly", "backfill", "reprocess"}
         schedule = by_name["nightly"]["schedules"][0]["schedule"]
-        assert schedule["cron"] == "30 2 * * *" and schedule["timezone"] == "Europe/London"
+        assert schedule["cron"] == "30 2 * * *" and schedule["timezone"] == "UTC"
         assert by_name["backfill"]["enforce_parameter_schema"] is True
 
         worker = subprocess.Popen(
