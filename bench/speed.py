@@ -249,34 +249,24 @@ def one(what: str, n: int) -> dict:
     return run_newslake(n, "text" if what == "b" else "html")
 
 
-def measure(what: str, n: int) -> dict:
-    """One measurement in a fresh process (clean memory)."""
-    res = subprocess.run(
-        [sys.executable, "-m", "bench.speed", "--one", what, "--n", str(n)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+def _last_json(args: list[str], what: str) -> dict:
+    """Run `python -m args…` from the checkout; the JSON object its last line prints."""
+    res = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, cwd=ROOT)
     if res.returncode != 0:
-        raise RuntimeError(f"{what} {n} failed:\n{res.stderr[-3000:]}")
+        raise RuntimeError(f"{what} failed:\n{res.stderr[-3000:]}")
     result: dict = json.loads(res.stdout.strip().splitlines()[-1])
     print(json.dumps(result), flush=True)
     return result
+
+
+def measure(what: str, n: int) -> dict:
+    """One measurement in a fresh process (clean memory)."""
+    return _last_json(["bench.speed", "--one", what, "--n", str(n)], f"{what} {n}")
 
 
 def profile(n: int) -> dict:
     """`bench.components` on n texts, in a fresh process."""
-    res = subprocess.run(
-        [sys.executable, "-m", "bench.components", "--n", str(n)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if res.returncode != 0:
-        raise RuntimeError(f"bench.components failed:\n{res.stderr[-3000:]}")
-    result: dict = json.loads(res.stdout.strip().splitlines()[-1])
-    print(json.dumps(result), flush=True)
-    return result
+    return _last_json(["bench.components", "--n", str(n)], "bench.components")
 
 
 def main() -> int:

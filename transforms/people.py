@@ -29,6 +29,8 @@ from typing import Any, Final
 
 import pyarrow as pa
 
+from transforms.tabular import rows_of
+
 PERSON_PREFIX: Final = "person/"
 HOW_ARTICLE: Final = "article"
 HOW_SURNAME: Final = "surname_unique_in_lake"
@@ -220,16 +222,9 @@ def people(
     mentions: pa.Table, quotes: pa.Table, links: Mapping[str, Link] | None = None
 ) -> pa.Table:
     """The view over `mentions` and `quotes` tables (other columns are ignored)."""
-    for name, table, needed in (
-        ("mentions", mentions, MENTION_COLUMNS),
-        ("quotes", quotes, QUOTE_COLUMNS),
-    ):
-        missing = [c for c in needed if c not in table.column_names]
-        if missing:
-            raise ValueError(f"people: the {name} table lacks columns {missing}")
     rows = people_rows(
-        mentions.select(list(MENTION_COLUMNS)).to_pylist(),
-        quotes.select(list(QUOTE_COLUMNS)).to_pylist(),
+        rows_of("people", "mentions", mentions, MENTION_COLUMNS),
+        rows_of("people", "quotes", quotes, QUOTE_COLUMNS),
         links,
     )
     return pa.Table.from_pylist(rows, schema=PEOPLE_SCHEMA)

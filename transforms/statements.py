@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 
 from transforms.ids import sha_hex
+from transforms.tabular import rows_of
 
 NEAR_JACCARD: Final = 0.6
 NEAR_MIN_WORDS: Final = 6
@@ -296,16 +297,9 @@ def statements(
 ) -> pa.Table:
     """The view over a `quotes` table and the `articles` table (their columns beyond
     QUOTE_COLUMNS and ARTICLE_COLUMNS are ignored); `speakers` as in `statements_rows`."""
-    for name, table, needed in (
-        ("quotes", quotes, QUOTE_COLUMNS),
-        ("articles", articles, ARTICLE_COLUMNS),
-    ):
-        missing = [c for c in needed if c not in table.column_names]
-        if missing:
-            raise ValueError(f"statements: the {name} table lacks columns {missing}")
     rows = statements_rows(
-        quotes.select(list(QUOTE_COLUMNS)).to_pylist(),
-        articles.select(list(ARTICLE_COLUMNS)).to_pylist(),
+        rows_of("statements", "quotes", quotes, QUOTE_COLUMNS),
+        rows_of("statements", "articles", articles, ARTICLE_COLUMNS),
         speakers,
     )
     return pa.Table.from_pylist(rows, schema=STATEMENTS_SCHEMA)
