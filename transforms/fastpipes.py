@@ -279,10 +279,8 @@ class FastLemmatizer(Lemmatizer):
     """The stock rule lemmatizer, one `rule_lemmatize` per distinct (orth, pos, morph)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.mode != "rule" or not len(doc):
-            return super().__call__(doc)
-        if not self._validated:
-            return super().__call__(doc)
+        if self.mode != "rule" or not len(doc) or not self._validated:
+            return super().__call__(doc)  # the stock path validates its tables first
         error_handler = self.get_error_handler()
         try:
             return self._apply(doc)

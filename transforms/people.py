@@ -29,6 +29,7 @@ from typing import Any, Final
 
 import pyarrow as pa
 
+from transforms.tabular import doc_field as _field
 from transforms.tabular import rows_of
 
 PERSON_PREFIX: Final = "person/"
@@ -89,10 +90,6 @@ def link_people(names: Iterable[tuple[str, str]]) -> dict[str, Link]:
         else:
             links[key] = Link(key, HOW_ARTICLE, name)
     return links
-
-
-def _field(name: str, type_: pa.DataType, doc: str, nullable: bool = False) -> pa.Field:
-    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
 
 
 PEOPLE_SCHEMA: Final = pa.schema(

@@ -23,6 +23,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from transforms.schemas import SPEAKER_KINDS
+from transforms.tabular import doc_field as _field
 
 # the columns of `quotes` this view needs
 QUOTE_COLUMNS: Final = (
@@ -41,10 +42,6 @@ OPTIONAL_COLUMNS: Final = ("speaker_kind", "co_speaker_names", "co_speaker_keys"
 PEOPLE: Final = frozenset({"person"})
 # a co-speaker's kind, from the label its entity key starts with
 _KEY_KINDS: Final = {"person": "person", "org": "organisation", "gpe": "organisation"}
-
-
-def _field(name: str, type_: pa.DataType, doc: str, nullable: bool = False) -> pa.Field:
-    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
 
 
 ARTICLE_SPEAKERS_SCHEMA: Final = pa.schema(

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 
 from transforms.ids import sha_hex
+from transforms.tabular import doc_field as _field
 from transforms.tabular import rows_of
 
 NEAR_JACCARD: Final = 0.6
@@ -82,10 +83,6 @@ def outlet(canonical_url: str | None, publisher: str | None, source: str) -> str
         if host:
             return host.removeprefix("www.")
     return publisher or source
-
-
-def _field(name: str, type_: pa.DataType, doc: str, nullable: bool = False) -> pa.Field:
-    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
 
 
 STATEMENTS_SCHEMA: Final = pa.schema(
