@@ -61,8 +61,7 @@ def install(timeline: Timeline) -> None:
 
 
 def summary(events: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
-    """The measured run's steps (the warm-up run's are dropped: they end before the
-    measured run's first step starts) and the waits of its workers."""
+    """The measured run's steps (the warm-up run's are dropped) and its workers' waits."""
     events = sorted(events, key=lambda e: e["start"])
     # the warm-up run (one article) has one step of each kind; the measured run starts
     # at the second `prepare`
@@ -75,7 +74,7 @@ def summary(events: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
     tail = finishes[-1]["end"] - max(e["end"] for e in nlp) if nlp and finishes else 0.0
     cpu: dict[str, float] = {}
     for e in events:
-        cpu[e["step"]] = round(cpu.get(e["step"], 0.0) + e["cpu_s"], 1)
+        cpu[e["step"]] = cpu.get(e["step"], 0.0) + e["cpu_s"]
     return {
         "seconds": round(seconds, 1),
         "steps": [
@@ -89,7 +88,7 @@ def summary(events: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
         ],
         "workers_wait_first_batch_s": round(head, 1),
         "workers_wait_last_finish_s": round(tail, 1),
-        "main_cpu_by_step_s": cpu,
+        "main_cpu_by_step_s": {step: round(v, 1) for step, v in cpu.items()},
     }
 
 
