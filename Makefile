@@ -1,11 +1,16 @@
 # newslake: `make run` and `make test` are all a new machine needs.
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
-PYTHON ?= python3
+# The venv's interpreter: Python 3.12 where the machine has one, else python3 (3.11 or
+# newer). spaCy's wheels for 3.11 are compiled with Cython's profiling hooks, which make
+# its models about 1.8 times as slow with the same analyses (scripts/find_python.sh).
+PYTHON ?= $(shell scripts/find_python.sh)
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
-FR_STAMP := $(VENV)/.fr-stamp
+# the stamps name the interpreter's version: another one (a new PYTHON) rebuilds the venv
+STAMP := $(VENV)/.installed-$(PYVER)
+FR_STAMP := $(VENV)/.fr-$(PYVER)
 CONFIG ?= newslake.yaml
 QUICK ?=
 
@@ -28,6 +33,7 @@ venv: $(STAMP)
 # scratch, so nothing the lock dropped lingers.
 $(STAMP): requirements.lock pyproject.toml
 	if [ -f $(STAMP) ] && [ requirements.lock -nt $(STAMP) ]; then rm -rf $(VENV); fi
+	if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	# the project itself, editable, built by the setuptools just installed (no network)
@@ -72,7 +78,8 @@ quality: $(STAMP)
 	$(BIN)/python -m bench.quality
 
 # Re-resolve requirements.lock from pyproject.toml (needs the package index): the runtime
-# dependencies and every extra, with pip itself, for Python 3.11, each file's sha256.
+# dependencies and every extra, with pip itself, for Python 3.11, each file's sha256 (every
+# platform's files, and no markers: the same lock installs on 3.12, which the venv prefers).
 # Versions already in the lock are kept unless pyproject.toml excludes them;
 # `make lock UPGRADE=1` moves every package to the newest allowed release.
 UV_VERSION := 0.13.8
