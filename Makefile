@@ -71,8 +71,9 @@ unit: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m flows.docs
 
+# `make bench BASELINE_PYTHON=path/to/python` also times bare spaCy under another interpreter
 bench: $(STAMP)
-	$(BIN)/python -m bench.speed $(if $(QUICK),--quick,)
+	$(BIN)/python -m bench.speed $(if $(QUICK),--quick,) $(if $(BASELINE_PYTHON),--baseline-python $(BASELINE_PYTHON),)
 
 quality: $(STAMP)
 	$(BIN)/python -m bench.quality

