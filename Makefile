@@ -5,7 +5,8 @@ SHELL := /bin/bash
 # newer). spaCy's wheels for 3.11 are compiled with Cython's profiling hooks, which make
 # its models about 1.8 times as slow with the same analyses (scripts/find_python.sh).
 PYTHON ?= $(shell scripts/find_python.sh)
-PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+MAJOR_MINOR := -c 'import sys; print("%d.%d" % sys.version_info[:2])'
+PYVER := $(shell $(PYTHON) $(MAJOR_MINOR))
 VENV := .venv
 BIN := $(VENV)/bin
 # the stamps name the interpreter's version: another one (a new PYTHON) rebuilds the venv
@@ -33,7 +34,7 @@ venv: $(STAMP)
 # scratch, so nothing the lock dropped lingers.
 $(STAMP): requirements.lock pyproject.toml
 	if [ -f $(STAMP) ] && [ requirements.lock -nt $(STAMP) ]; then rm -rf $(VENV); fi
-	if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then rm -rf $(VENV); fi
+	if [ -x $(BIN)/python ] && [ "$$($(BIN)/python $(MAJOR_MINOR))" != "$(PYVER)" ]; then rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	# the project itself, editable, built by the setuptools just installed (no network)
