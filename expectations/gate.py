@@ -11,6 +11,7 @@ one per table. Each expectation's `meta.scope` says what a failure means:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -99,6 +100,40 @@ def load_suite_json(table: str) -> dict[str, Any]:
     return data
 
 
+# Great Expectations 1.24 rebuilds an expectation's configuration (a pydantic `.dict()` of
+# the whole expectation) every time it reads one of the expectation's arguments: dozens of
+# times per expectation in every validation, about 40% of a validation's time whatever the
+# rows. Within one validation the expectations do not change, so while `Gate.validate` runs
+# each expectation's configuration is built once and served again; outside it (and in any
+# thread GX might start) the property builds it as GX does.
+_CONFIGURATIONS: contextvars.ContextVar[dict[int, tuple[Any, Any]] | None] = contextvars.ContextVar(
+    "newslake_gx_configurations", default=None
+)
+
+
+def _memoise_configurations() -> None:
+    """Make `Expectation.configuration` serve a built configuration again inside a
+    validation (`_CONFIGURATIONS` set); idempotent."""
+    from great_expectations.expectations.expectation import Expectation
+
+    stock = Expectation.__dict__["configuration"]
+    if getattr(stock.fget, "newslake_memo", False):
+        return
+    build = stock.fget
+
+    def configuration(self: Any) -> Any:
+        memo = _CONFIGURATIONS.get()
+        if memo is None:
+            return build(self)
+        hit = memo.get(id(self))
+        if hit is None or hit[0] is not self:  # the id of an expectation that is gone
+            hit = memo[id(self)] = (self, build(self))
+        return hit[1]
+
+    configuration.newslake_memo = True  # type: ignore[attr-defined]
+    Expectation.configuration = property(configuration, doc=stock.__doc__)
+
+
 class Gate:
     """An ephemeral Great Expectations context with our suites loaded; validates DataFrames.
 
@@ -120,6 +155,7 @@ class Gate:
         from great_expectations.core import ExpectationSuite
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        _memoise_configurations()
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         # this module sets its own logger to INFO, which prints "Created temporary
         # directory ... for ephemeral docs site" at every context
@@ -151,7 +187,11 @@ class Gate:
         self._ready()
         frame = frame.reset_index(drop=True)
         batch = self._batch_def.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(self.suites[table], result_format={"result_format": "COMPLETE"})
+        token = _CONFIGURATIONS.set({})
+        try:
+            result = batch.validate(self.suites[table], result_format={"result_format": "COMPLETE"})
+        finally:
+            _CONFIGURATIONS.reset(token)
         gate = GateResult(table)
         configs = {_name(e): e for e in self.meta[table]}
         for r in result.results:

@@ -167,3 +167,53 @@ def test_batches_merge_into_one_result_for_data_docs(gate):
     )
     with pytest.raises(ValueError, match="cannot merge"):
         merge_summaries(good, gate.validate("quotes", frame("quotes", [quote()])).summary)
+
+
+class _NoMemo:
+    """Stands in for the gate's context variable: no validation ever has a memo."""
+
+    def set(self, value):
+        return None
+
+    def reset(self, token):
+        pass
+
+    def get(self):
+        return None
+
+
+def _decision(result):
+    outcomes = [
+        (o.name, o.scope, o.success, o.unexpected_count, o.failed_rows, o.observed)
+        for o in result.outcomes
+    ]
+    return (
+        outcomes,
+        result.rejected,
+        json.dumps(result.summary["results"], sort_keys=True, default=str),
+    )
+
+
+def test_memoised_configurations_decide_exactly_as_stock_gx(gate, monkeypatch):
+    import expectations.gate as gate_module
+    from great_expectations.expectations.expectation import Expectation
+
+    batches = [
+        ("articles", [article(), article(article_id="fedcba9876543210", url="ftp:/nope")]),
+        ("mentions", [mention(), mention()]),  # duplicate ids: both rows rejected
+        ("quotes", [quote(), quote(quote_id="fedcba9876543210", speaker_name="")]),
+        ("quotes", [quote(quote_id=None)]),
+    ]
+    frames = [(table, frame(table, rows)) for table, rows in batches]
+    frames.append(("quotes", frame("quotes", [quote()]).drop(columns=["cue"])))  # batch failure
+    memoised = [_decision(gate.validate(table, df)) for table, df in frames]
+    assert Expectation.__dict__["configuration"].fget.newslake_memo
+    with monkeypatch.context() as m:
+        m.setattr(gate_module, "_CONFIGURATIONS", _NoMemo())
+        stock = [_decision(gate.validate(table, df)) for table, df in frames]
+    assert memoised == stock
+    assert any(rejected for _, rejected, _ in memoised)  # the batches did fail somewhere
+    # outside a validation nothing is served from a memo: each read builds a new one
+    expectation = gate.suites["quotes"].expectations[0]
+    assert expectation.configuration is not expectation.configuration
+    assert expectation.configuration == expectation.configuration
