@@ -195,8 +195,9 @@ def _decision(result):
 
 
 def test_memoised_configurations_decide_exactly_as_stock_gx(gate, monkeypatch):
-    import expectations.gate as gate_module
     from great_expectations.expectations.expectation import Expectation
+
+    import expectations.gate as gate_module
 
     batches = [
         ("articles", [article(), article(article_id="fedcba9876543210", url="ftp:/nope")]),
