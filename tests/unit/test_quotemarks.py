@@ -40,3 +40,13 @@ def test_nested_single_quotes_stay_inside_the_double_quote():
 
 def test_stray_closing_mark_is_ignored():
     assert spans("odd” start and “real quote” here") == ["real quote"]
+
+
+def test_depth_counts_the_spans_over_each_character():
+    from transforms.quotes.marks import depth
+
+    spans = [(2, 6), (4, 9), (4, 5), (11, 11)]  # overlapping, nested, empty
+    naive = [sum(s <= c < e for s, e in spans) for c in range(12)]
+    assert depth(12, spans).tolist() == naive == [0, 0, 1, 1, 3, 2, 1, 1, 1, 0, 0, 0]
+    assert depth(5, []).tolist() == [0] * 5
+    assert depth(3, [(0, 3)]).tolist() == [1, 1, 1]  # a span to the end of the text

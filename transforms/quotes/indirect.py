@@ -23,6 +23,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Token
 
 from transforms.cues import (
@@ -48,6 +49,7 @@ from transforms.quotes.lexicon import (
     is_cue,
     statement_kind,
 )
+from transforms.quotes.marks import depth
 from transforms.quotes.model import Quote
 from transforms.quotes.speakers import quote_with_speaker, speaker_from
 from transforms.quotes.strategies import Settings
@@ -544,19 +546,11 @@ class CandidateIndex:
     characters some candidate's content covers (a cue there is a report in a report)."""
 
     def __init__(self, text_length: int, found: Sequence[Candidate]) -> None:
-        delta = [0] * (text_length + 1)
-        for c in found:
-            for s, e in c.parts:
-                delta[s] += 1
-                delta[e] -= 1
-        covered, depth = [], 0
-        for d in delta[:-1]:
-            depth += d
-            covered.append(depth > 0)
-        self.covered = covered
+        parts = [p for c in found for p in c.parts]
+        self.covered = depth(text_length, parts) > 0
 
     def inside_a_content(self, char: int) -> bool:
-        return 0 <= char < len(self.covered) and self.covered[char]
+        return 0 <= char < len(self.covered) and bool(self.covered[char])
 
 
 def features(a: Article, c: Candidate, index: CandidateIndex | None = None) -> list[str]:
@@ -652,18 +646,11 @@ class DirectCover:
     def __init__(self, text_length: int, direct: list[Quote]) -> None:
         self.spans = [(q.start, q.end) for q in direct]
         self.used_cues = {q.cue_start for q in direct if q.cue_start is not None}
-        delta = [0] * (text_length + 1)
-        for s, e in self.spans:
-            delta[s] += 1
-            delta[e] -= 1
-        prefix, depth = [0], 0
-        for d in delta[:-1]:
-            depth += d
-            prefix.append(prefix[-1] + depth)
-        self.prefix = prefix  # prefix[c]: sum over quotes of their characters before c
+        # prefix[c]: sum over quotes of their characters before c
+        self.prefix = np.concatenate(([0], np.cumsum(depth(text_length, self.spans))))
 
     def overlap(self, start: int, end: int) -> int:
-        return self.prefix[end] - self.prefix[start]
+        return int(self.prefix[end] - self.prefix[start])
 
 
 def kept(c: Candidate, cover: DirectCover) -> bool:

@@ -8,8 +8,10 @@ module ties them to tokens.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Doc, Token
 
 from transforms.quotemarks import MarkSpan, find_mark_spans, paragraphs
@@ -19,6 +21,16 @@ def tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
     """The tokens that overlap the characters start..end."""
     span = doc.char_span(start, end, alignment_mode="expand")
     return list(span) if span is not None else []
+
+
+def depth(text_length: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """How many of the (start, end) character spans cover each character of a text."""
+    delta = np.zeros(text_length + 1, dtype=np.int64)
+    if spans:
+        starts, ends = zip(*spans, strict=True)
+        np.add.at(delta, list(starts), 1)
+        np.add.at(delta, list(ends), -1)
+    return np.cumsum(delta[:-1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +43,7 @@ class Marks:
     quote_of_token: dict[int, int]  # token index -> index of its span
     paras: list[tuple[int, int]]  # (start, end) of every paragraph
     para_starts: list[int]
-    quoted_prefix: list[int]  # quoted_prefix[c]: characters before c inside marks
+    quoted_prefix: np.ndarray  # quoted_prefix[c]: characters before c inside marks
 
     @classmethod
     def of(cls, doc: Doc, text: str | None = None) -> Marks:
@@ -45,21 +57,14 @@ class Marks:
                 in_quote[tok.i] = True
                 quote_of_token[tok.i] = n
         paras = paragraphs(text)
-        inside = [0] * (len(text) + 1)
-        for span in spans:
-            inside[span.open_at] += 1
-            inside[min(len(text), span.close_at + 1)] -= 1
-        prefix, depth, total = [0], 0, 0
-        for d in inside[:-1]:
-            depth += d
-            total += depth > 0
-            prefix.append(total)
+        inside = depth(len(text), [(s.open_at, min(len(text), s.close_at + 1)) for s in spans])
+        prefix = np.concatenate(([0], np.cumsum(inside > 0)))
         starts = [p[0] for p in paras]
         return cls(text, spans, in_quote, quote_of_token, paras, starts, prefix)
 
     def quoted_between(self, start: int, end: int) -> bool:
         """Some character from start to end lies inside quotation marks."""
-        return self.quoted_prefix[end] - self.quoted_prefix[start] > 0
+        return bool(self.quoted_prefix[end] - self.quoted_prefix[start] > 0)
 
     def para_of(self, char: int) -> int:
         """Index of the paragraph the character offset is in."""
