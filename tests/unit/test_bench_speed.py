@@ -1,15 +1,17 @@
-"""The interpreter the venv is made with, and bench (a) under another interpreter."""
+"""The interpreter the venv is made with, bench (a) under another interpreter, and the
+bench's memory sampler."""
 
 import json
 import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from bench.speed import spacy_profile_hooks
+from bench.speed import PeakRss, spacy_profile_hooks
 
 ROOT = Path(__file__).resolve().parents[2]
 FIND = ROOT / "scripts" / "find_python.sh"
@@ -56,3 +58,23 @@ def test_bare_spacy_runs_from_a_texts_file(tmp_path: Path) -> None:
     assert (out["what"], out["n"], out["words"]) == ("a", 3, 9 + 2 + 9)
     assert out["python"] == sys.version.split()[0]
     assert out["spacy_profile_hooks"] is (sys.version_info < (3, 12))
+
+
+def test_peak_rss_walks_the_process_tree_as_a_full_scan_does():
+    hold = "import sys, time; x = bytearray(40_000_000); sys.stdout.write('up\\n'); sys.stdout.flush(); time.sleep(60)"
+    kids = [
+        subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    try:
+        for kid in kids:
+            assert kid.stdout.readline() == "up\n"
+        time.sleep(0.2)
+        walked = PeakRss._tree_rss(os.getpid())
+        scanned = PeakRss._tree_rss_by_scan(os.getpid())
+        assert walked > 2 * 40_000_000  # both children counted, with their buffers
+        assert abs(walked - scanned) <= 0.02 * scanned
+    finally:
+        for kid in kids:
+            kid.kill()
+            kid.wait()
