@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -524,8 +525,10 @@ def _arrow_field(f: dataclasses.Field[Any]) -> pa.Field:
     return pa.field(f.name, f.metadata["arrow"], nullable=f.metadata["nullable"], metadata=meta)
 
 
+@functools.cache
 def arrow_schema(table: str, with_partition: bool = False) -> pa.Schema:
-    """The explicit pyarrow schema of a table as stored (partition column off by default)."""
+    """The explicit pyarrow schema of a table as stored (partition column off by default);
+    built once per table (a schema is immutable), as every merge asks for it."""
     spec = TABLES[table]
     fields = [
         _arrow_field(f)
