@@ -98,9 +98,7 @@ class PeakRss:
     def _tree_rss(root: int) -> int:
         """RSS of root and its descendants, found through each thread's `children` file
         (a few small reads, not a scan of every process: this thread shares the GIL
-        with the process it measures); a full scan where the kernel has no such file."""
-        if not Path(f"/proc/{root}/task/{root}/children").exists():
-            return PeakRss._tree_rss_by_scan(root)
+        with the process it measures); `_run` scans where the kernel has no such file."""
         page = os.sysconf("SC_PAGE_SIZE")
         total, todo = 0, [root]
         while todo:
@@ -139,8 +137,12 @@ class PeakRss:
         return total
 
     def _run(self) -> None:
+        me = os.getpid()
+        walk = self._tree_rss
+        if not Path(f"/proc/{me}/task/{me}/children").exists():
+            walk = self._tree_rss_by_scan
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._tree_rss(os.getpid()))
+            self.peak = max(self.peak, walk(me))
             time.sleep(0.25)
 
     def __enter__(self) -> PeakRss:

@@ -126,7 +126,7 @@ def _memoise_configurations() -> None:
         if memo is None:
             return build(self)
         hit = memo.get(id(self))
-        if hit is None or hit[0] is not self:  # the id of an expectation that is gone
+        if hit is None:  # the memo holds the expectation too, so its id is not reused
             hit = memo[id(self)] = (self, build(self))
         return hit[1]
 
