@@ -22,18 +22,26 @@ _MASK64 = (1 << 64) - 1
 
 
 def simhash(text: str, shingle: int = 3) -> int:
-    """Signed 64-bit SimHash of the text's word shingles (0 for texts too short to tell)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    """Signed 64-bit SimHash of the text's word shingles (0 for texts too short to tell).
+
+    A shingle is `shingle` lower-cased words joined by spaces; its hash is the first 8
+    bytes of its UTF-8 BLAKE2b digest, read big-endian; each of the 64 bits is set when
+    more shingles have it set than not. Lakes keep these values (`articles.simhash`), so
+    they must never change: the test suite checks them against this definition."""
+    words = [w.lower().encode() for w in _WORD.findall(text)]
     if len(words) < shingle + 2:
         return 0
-    grams = (" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1))
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams),
-        dtype=np.uint64,
+    blake2b, join = hashlib.blake2b, b" ".join
+    digests = b"".join(
+        [
+            blake2b(join(words[i : i + shingle]), digest_size=8).digest()
+            for i in range(len(words) - shingle + 1)
+        ]
     )
-    # one vote per shingle and bit, all bits at once
-    bits = (hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
-    weights = 2 * bits.sum(axis=0, dtype=np.int64) - len(hashes)
+    # one vote per shingle and bit, all bits at once; column 0 is the digest's first
+    # (most significant) bit
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    weights = (2 * bits.sum(axis=0, dtype=np.int64) - len(digests) // 8)[::-1]
     value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
     return value - (1 << 64) if value >= 1 << 63 else value  # fits an Arrow int64
 

@@ -31,3 +31,39 @@ def test_index_points_to_the_earliest_copy():
         )
         is None
     )
+
+
+def _reference_simhash(text: str, shingle: int = 3) -> int:
+    """The definition, written plainly: lakes store these values, so they never change."""
+    import hashlib
+    import re
+
+    words = [w.lower() for w in re.findall(r"\w+", text)]
+    if len(words) < shingle + 2:
+        return 0
+    value = 0
+    grams = [" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)]
+    hashes = [
+        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams
+    ]
+    for bit in range(64):
+        if 2 * sum((h >> bit) & 1 for h in hashes) > len(hashes):
+            value |= 1 << bit
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def test_simhash_values_follow_their_definition():
+    from tests.conftest import ROOT
+
+    texts = [p.read_text() for p in sorted((ROOT / "data" / "samples").glob("*.txt"))]
+    texts += [
+        "Çà et là, l'ÉTÉ dernier, İstanbul and Straße met naïve café owners.",
+        "one two three four",  # too short: 0
+        "one two three four five",
+    ]
+    assert len(texts) >= 5
+    assert [simhash(t) for t in texts] == [_reference_simhash(t) for t in texts]
+    assert simhash("one two three four") == 0
+    assert simhash("The river rose again overnight, and the town's two bridges closed.") == (
+        _reference_simhash("The river rose again overnight, and the town's two bridges closed.")
+    )

@@ -140,3 +140,47 @@ def test_an_inverted_pronoun_after_a_quote_speaks_for_the_last_person_named(fren
         ("Il n'y a plus de poisson ici", "Marc Olivier", "pronoun"),
         ("Nous partirons en juin", "Marc Olivier", "pronoun"),
     ]
+
+
+def test_the_vectorised_identifier_scores_exactly_as_py3langid():
+    """The numpy walk of the n-gram automaton gives py3langid's scores bit for bit: on
+    every body of the shared corpus (news in a dozen languages), on odd texts and on
+    random bytes, whole and cut where `identify` cuts them."""
+    import json
+    import random
+
+    import numpy as np
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from tests.conftest import CORPUS, need_corpus
+    from transforms.language import SAMPLE_CHARS, _identifier
+
+    need_corpus()
+    stock = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ours = _identifier()
+    assert type(ours) is not LanguageIdentifier
+    assert ours._depth >= 4  # longest n-gram: the automaton's own depth, found at load
+    bodies = [
+        json.loads(line)["body"] or ""
+        for line in (CORPUS / "manifest.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    assert len(bodies) >= 150
+    rng = random.Random(17)
+    odd = [
+        "",
+        " ",
+        "a",
+        "ab",
+        "abcde",
+        "SHOUTED HEADLINE IN CAPITALS",
+        "é" * 7,
+        "🙂 ok 🙂",
+        "\x00\xff",
+    ]
+    noise = [bytes(rng.randrange(256) for _ in range(rng.randrange(60))) for _ in range(200)]
+    texts = [t[:SAMPLE_CHARS] for t in bodies] + bodies[:20] + odd + noise
+    differ = [t for t in texts if not np.array_equal(ours._decide(t), stock._decide(t))]
+    assert differ == []
+    assert [ours.classify(t) for t in bodies] == [stock.classify(t) for t in bodies]
+    assert {ours.classify(t[:SAMPLE_CHARS])[0] for t in bodies} >= {"en", "de", "fr"}
