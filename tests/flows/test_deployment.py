@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -30,14 +31,24 @@ def _free_port() -> int:
 
 
 def _api(url: str, path: str, body: dict | None = None) -> dict | list:
-    req = urllib.request.Request(
-        url + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"},
-        method="POST" if body is not None else "GET",
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read())
+    # The server answers 503 when its SQLite database is busy (the worker polls it at the
+    # same time) and rolls the request back: retried with backoff, as Prefect's own client
+    # retries 429, 502 and 503.
+    for attempt in range(8):
+        req = urllib.request.Request(
+            url + path,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json"},
+            method="POST" if body is not None else "GET",
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code not in (429, 502, 503) or attempt == 7:
+                raise
+        time.sleep(0.25 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def _stop(proc: subprocess.Popen) -> None:
