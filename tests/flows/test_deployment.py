@@ -31,24 +31,28 @@ def _free_port() -> int:
 
 
 def _api(url: str, path: str, body: dict | None = None) -> dict | list:
+    req = urllib.request.Request(
+        url + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"},
+        method="POST" if body is not None else "GET",
+    )
     # The server answers 503 when its SQLite database is busy (the worker polls it at the
     # same time) and rolls the request back: retried with backoff, as Prefect's own client
-    # retries 429, 502 and 503.
-    for attempt in range(8):
-        req = urllib.request.Request(
-            url + path,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json"},
-            method="POST" if body is not None else "GET",
-        )
+    # retries 429, 502 and 503; the last attempt's error is raised.
+    for attempt in range(7):
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                return json.loads(resp.read())
+            return _send(req)
         except urllib.error.HTTPError as exc:
-            if exc.code not in (429, 502, 503) or attempt == 7:
+            if exc.code not in (429, 502, 503):
                 raise
         time.sleep(0.25 * 2**attempt)
-    raise AssertionError("unreachable")
+    return _send(req)
+
+
+def _send(req: urllib.request.Request) -> dict | list:
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
 
 
 def _stop(proc: subprocess.Popen) -> None:
