@@ -8,13 +8,22 @@ the parser (a paragraph break ends a sentence) and appends:
 Both store plain data on the Doc (`doc._.newslake_mentions`,
 `doc._.newslake_quotes`), so `nlp.pipe(..., n_process=N)` carries them back
 from worker processes.
+
+The models' layers multiply their matrices with numpy's OpenBLAS (`matmul="openblas"`,
+the default) rather than thinc's default, the BLIS bundled in the `blis` package. BLIS
+chooses its kernels by CPU model and runs its generic reference code on a CPU it does
+not know: on AMD Zen 3 (an EPYC, family 25) it does, and tok2vec and NER took twice as
+long. OpenBLAS chooses by instruction set. The two add a product's terms in different
+orders, so a score can differ in its last bits; on the PolNeAR and CoNLL dev sets every
+tag, parse, entity and quote came out the same. The parser's state layer multiplies
+through a function pointer spaCy's compiled code takes from BLIS, and stays on BLIS.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import spacy
 from spacy.attrs import IS_SPACE
@@ -30,6 +39,8 @@ ENTITIES_COMPONENT = "newslake_entities_v1"
 QUOTES_COMPONENT = "newslake_quotes_v1"
 # the parser's sentence splits are used; the model's senter is disabled
 STOCK_DISABLE: tuple[str, ...] = ()
+
+Matmul = Literal["openblas", "blis"]
 
 
 def _register_extensions() -> None:
@@ -133,11 +144,37 @@ def paragraph_starts(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp(model: str, with_components: bool = True, fast: bool = True) -> Language:
-    """The model with our components appended (or the bare model for benchmarks);
-    `fast=False` keeps the stock attribute ruler and lemmatizer (to compare outputs)."""
-    _register_extensions()
+def load_model(model: str, matmul: Matmul = "openblas") -> Language:
+    """`spacy.load(model)`, every layer multiplying its matrices with `matmul` (module
+    docstring). With OpenBLAS, this process's BLAS runs one thread: the parallelism is
+    one worker process per core, and more threads would compete for the same cores."""
+    if matmul == "blis":
+        return spacy.load(model)
+    if matmul != "openblas":
+        raise ValueError(f"matmul must be 'openblas' or 'blis', not {matmul!r}")
+    from thinc.api import Model, NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
     nlp = spacy.load(model)
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        layer = getattr(pipe, "model", None)
+        if isinstance(layer, Model):
+            for node in layer.walk():
+                if isinstance(node.ops, NumpyOps):
+                    node.ops = ops
+    return nlp
+
+
+def build_nlp(
+    model: str, with_components: bool = True, fast: bool = True, matmul: Matmul = "openblas"
+) -> Language:
+    """The model with our components appended (or the bare model for benchmarks);
+    `fast=False` keeps the stock attribute ruler and lemmatizer (to compare outputs);
+    `matmul` chooses the matrix products' library (`load_model`)."""
+    _register_extensions()
+    nlp = load_model(model, matmul)
     _split_glued_quote_marks(nlp)
     if with_components and "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS_COMPONENT, before="parser")

@@ -165,7 +165,9 @@ def batch_context(
     """
     mark("flow started")
     models = settings.language_models()
-    with NlpRuntime(models, settings.process_count(), settings.nlp_batch_size) as runtime:
+    with NlpRuntime(
+        models, settings.process_count(), settings.nlp_batch_size, settings.nlp_matmul
+    ) as runtime:
         plan = make_whole(lake, counts) if repair else RepairPlan()
         options = BatchOptions(force, keep_raw, max_chars=settings.nlp_max_chars)
         mark("lake made whole")

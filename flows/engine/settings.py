@@ -147,6 +147,12 @@ class Settings(BaseModel):
     )
     batch_size: int = Field(default=500, gt=0)
     nlp_batch_size: int = Field(default=32, gt=0)
+    nlp_matmul: Literal["openblas", "blis"] = Field(
+        default="openblas",
+        description="the library the models' layers multiply matrices with: numpy's OpenBLAS, "
+        "or thinc's default BLIS (same predictions; BLIS runs its generic code on CPUs it "
+        "does not know, such as AMD Zen 3)",
+    )
     nlp_max_chars: int = Field(
         default=300_000,
         gt=0,

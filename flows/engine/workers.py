@@ -27,25 +27,25 @@ R = TypeVar("R")
 
 CHUNK = 16  # texts per task sent to a worker
 
-# The one per-process cache: the models of this worker process, by name (each loaded once,
-# never per call).
-_MODELS: dict[str, Any] = {}
+# The one per-process cache: the models of this worker process, by name and matrix
+# library (each loaded once, never per call).
+_MODELS: dict[tuple[str, str], Any] = {}
 
 
-def _nlp(model: str) -> Any:
-    nlp = _MODELS.get(model)
+def _nlp(model: str, matmul: str = "openblas") -> Any:
+    nlp = _MODELS.get((model, matmul))
     if nlp is None:
         from transforms.nlp import build_nlp
 
-        nlp = _MODELS[model] = build_nlp(model)
+        nlp = _MODELS[(model, matmul)] = build_nlp(model, matmul=matmul)  # type: ignore[arg-type]
     return nlp
 
 
-def _init_worker(models: Mapping[str, str], parent: int) -> None:
+def _init_worker(models: Mapping[str, str], parent: int, matmul: str = "openblas") -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")
     _exit_with_parent(parent)
     for model in dict.fromkeys(models.values()):
-        _nlp(model)
+        _nlp(model, matmul)
 
 
 def _exit_with_parent(parent: int, interval_s: float = 0.5) -> None:
@@ -63,7 +63,10 @@ def _exit_with_parent(parent: int, interval_s: float = 0.5) -> None:
 
 
 def analyze_in_process(
-    items: Sequence[tuple[str, str | None]], models: Mapping[str, str], batch_size: int = 32
+    items: Sequence[tuple[str, str | None]],
+    models: Mapping[str, str],
+    batch_size: int = 32,
+    matmul: str = "openblas",
 ) -> list[Analysis]:
     """Entities and quotes of each (text, language), in order, with this process's model for
     the language; a text in a language without a model gets none (`skipped_language`).
@@ -82,7 +85,8 @@ def analyze_in_process(
             out[i] = Analysis((), (), status="skipped_language")
     for language, where in by_language.items():
         texts = [items[i][0] for i in where]
-        for i, result in zip(where, _pipe(_nlp(models[language]), texts, batch_size), strict=True):
+        nlp = _nlp(models[language], matmul)
+        for i, result in zip(where, _pipe(nlp, texts, batch_size), strict=True):
             out[i] = result
     return [a for a in out if a is not None]
 
@@ -162,10 +166,17 @@ def _chunks(items: Sequence[T], n: int) -> list[Sequence[T]]:
 class NlpRuntime:
     """Extraction and NLP for batches, on `processes` worker processes (1 = in this process)."""
 
-    def __init__(self, models: Mapping[str, str], processes: int, nlp_batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        models: Mapping[str, str],
+        processes: int,
+        nlp_batch_size: int = 32,
+        matmul: str = "openblas",
+    ) -> None:
         self.models = dict(models)  # language -> spaCy model
         self.processes = max(1, processes)
         self.nlp_batch_size = nlp_batch_size
+        self.matmul = matmul  # the models' matrix products: "openblas" or "blis"
         self._pool: cf.ProcessPoolExecutor | None = None
         self._pool_used = False  # a worker process has been given work (and so started)
 
@@ -176,7 +187,7 @@ class NlpRuntime:
                 max_workers=self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.models, os.getpid()),
+                initargs=(self.models, os.getpid(), self.matmul),
             )
         return self
 
@@ -243,4 +254,6 @@ class NlpRuntime:
 
     def analyze(self, items: Sequence[tuple[str, str | None]]) -> list[Analysis]:
         """NLP results of (text, language) pairs, in input order."""
-        return self._map(analyze_in_process, list(items), self.models, self.nlp_batch_size)
+        return self._map(
+            analyze_in_process, list(items), self.models, self.nlp_batch_size, self.matmul
+        )
