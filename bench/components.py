@@ -6,8 +6,9 @@ One process, the same texts as `bench.speed`. Each component runs over all the t
 in turn (`pipe`, batches of 32), timed in CPU seconds of this process, each pipeline
 twice in alternation (the faster run of each step counts):
   - `stock`: the model as `spacy.load` gives it, all its components;
-  - `newslake`: the pipeline our workers run (`build_nlp`): our tokenizer rule for glued
-    quotation marks, the paragraph component, the memoised attribute ruler and
+  - `newslake`: the pipeline our workers run (`build_nlp`): its layers multiplying with
+    numpy's OpenBLAS instead of BLIS (`transforms.nlp.load_model`), our tokenizer rule
+    for glued quotation marks, the paragraph component, the memoised attribute ruler and
     lemmatizer (`transforms.fastpipes`), then our entity and quote components;
 then turning the Docs into our rows and pickling them (what a worker sends back).
 It also counts the sentences the parser would still have to parse if it ran only where

