@@ -59,7 +59,7 @@ def test_every_layer_multiplies_with_the_chosen_library(nlp, blis_nlp):
     ours, theirs = ops_of(nlp), ops_of(blis_nlp)
     assert {name for name, _, _ in ours} >= {"tok2vec", "tagger", "parser", "ner"}
     assert {(cls, blis) for _, cls, blis in ours} == {("NumpyOps", False)}
-    # thinc's default, which the parser's output layer keeps even under use_ops("numpy")
+    # stock: spaCy builds the parser's output layer on thinc's default ops, with BLIS
     assert ("parser", "NumpyOps", True) in theirs
 
 
